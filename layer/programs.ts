@@ -1,0 +1,159 @@
+// The one description of a program. Build, `dev` and deploy all read programs
+// through `discoverPrograms`, so a program means the same thing everywhere.
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { join, resolve, basename, extname } from 'node:path';
+
+export type IoMode = 'raw' | 'lines' | 'record' | 'http';
+
+/** Per-program settings a user may put in `cobol/cobolambda.json` under `programs.<name>`. */
+export interface ProgramSettings {
+  /** cobc dialect, passed as `-std=<std>` (e.g. `ibm`, `mf`, `default`). */
+  std?: string;
+  /** Extra cobc flags, appended after cobolambda's own. */
+  cobcFlags?: string[];
+  /** How the event becomes stdin and stdout becomes the response. Default `raw`. */
+  mode?: IoMode;
+  /** record mode: input and output copybooks (file names found on the copybook path). */
+  input?: string;
+  output?: string;
+  /** Function settings used by `dev` and deploy. */
+  timeoutSeconds?: number;
+  memorySizeMb?: number;
+  environment?: Record<string, string>;
+  /** Further COBOL sources CALLed by this program, linked into its executable. */
+  subprograms?: string[];
+}
+
+export interface ProgramSpec {
+  /** Function name and Lambda handler: the source's base name in lower case. */
+  name: string;
+  /** Absolute path of the main source file. */
+  source: string;
+  /** Absolute paths of CALLed subprogram sources linked into the same executable. */
+  subprograms: string[];
+  /** Folders searched for copybooks, in order. */
+  copybookDirs: string[];
+  std?: string;
+  cobcFlags: string[];
+  mode: IoMode;
+  input?: string;
+  output?: string;
+  timeoutSeconds: number;
+  memorySizeMb: number;
+  environment: Record<string, string>;
+}
+
+export interface ProjectConfig {
+  programs?: Record<string, ProgramSettings>;
+}
+
+export const CONFIG_FILE = 'cobolambda.json';
+export const SOURCE_EXTENSIONS = ['.cbl', '.cob'];
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const DEFAULT_MEMORY_MB = 256;
+const IO_MODES: readonly IoMode[] = ['raw', 'lines', 'record', 'http'];
+
+// Lambda's handler string is free-form, but this one is also a file name under
+// /opt/bin and a function name: keep to what both allow.
+const PROGRAM_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export class ProgramDiscoveryError extends Error {
+  override name = 'ProgramDiscoveryError';
+}
+
+export function isValidProgramName(name: string): boolean {
+  return PROGRAM_NAME.test(name);
+}
+
+/** Every `.cbl`/`.cob` file directly in `cobolDir` is one program. */
+export function discoverPrograms(cobolDir: string): ProgramSpec[] {
+  const dir = resolve(cobolDir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ProgramDiscoveryError(`no COBOL folder at ${dir}`);
+  }
+  const config = readConfig(dir);
+  const settingsByName = config.programs ?? {};
+  const copybookDirs = [dir, join(dir, 'copybooks')].filter((d) => existsSync(d));
+  const subprogramSources = new Set(
+    Object.values(settingsByName).flatMap((s) => (s.subprograms ?? []).map((p) => resolve(dir, p))),
+  );
+
+  const byName = new Map<string, string>();
+  const problems: string[] = [];
+  const programs: ProgramSpec[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    const source = join(dir, file);
+    if (!SOURCE_EXTENSIONS.includes(extname(file).toLowerCase())) continue;
+    if (!statSync(source).isFile() || subprogramSources.has(source)) continue;
+    const name = basename(file, extname(file)).toLowerCase();
+    const clash = byName.get(name);
+    if (clash) {
+      problems.push(`two programs are named "${name}": ${clash} and ${source}`);
+      continue;
+    }
+    byName.set(name, source);
+    if (!isValidProgramName(name)) {
+      problems.push(
+        `${source}: "${name}" is not a valid function name (use lower-case letters, digits, - and _, at most 64)`,
+      );
+      continue;
+    }
+    programs.push(toSpec(name, source, settingsByName[name] ?? {}, dir, copybookDirs));
+  }
+  for (const configured of Object.keys(settingsByName)) {
+    if (!byName.has(configured)) {
+      problems.push(`${join(dir, CONFIG_FILE)}: settings for "${configured}", but there is no ${configured}.cbl`);
+    }
+  }
+  if (problems.length > 0) throw new ProgramDiscoveryError(problems.join('\n'));
+  return programs;
+}
+
+function toSpec(
+  name: string,
+  source: string,
+  settings: ProgramSettings,
+  dir: string,
+  copybookDirs: string[],
+): ProgramSpec {
+  const where = `${join(dir, CONFIG_FILE)}: programs.${name}`;
+  const mode = settings.mode ?? 'raw';
+  if (!IO_MODES.includes(mode)) {
+    throw new ProgramDiscoveryError(`${where}.mode is "${mode}"; expected one of ${IO_MODES.join(', ')}`);
+  }
+  if (mode === 'record' && (!settings.input || !settings.output)) {
+    throw new ProgramDiscoveryError(`${where}: record mode needs "input" and "output" copybooks`);
+  }
+  const timeoutSeconds = settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900) {
+    throw new ProgramDiscoveryError(`${where}.timeoutSeconds must be a whole number from 1 to 900`);
+  }
+  const memorySizeMb = settings.memorySizeMb ?? DEFAULT_MEMORY_MB;
+  if (!Number.isInteger(memorySizeMb) || memorySizeMb < 128 || memorySizeMb > 10240) {
+    throw new ProgramDiscoveryError(`${where}.memorySizeMb must be a whole number from 128 to 10240`);
+  }
+  return {
+    name,
+    source,
+    subprograms: (settings.subprograms ?? []).map((p) => resolve(dir, p)),
+    copybookDirs,
+    std: settings.std,
+    cobcFlags: settings.cobcFlags ?? [],
+    mode,
+    input: settings.input,
+    output: settings.output,
+    timeoutSeconds,
+    memorySizeMb,
+    environment: settings.environment ?? {},
+  };
+}
+
+function readConfig(dir: string): ProjectConfig {
+  const file = join(dir, CONFIG_FILE);
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ProjectConfig;
+  } catch (err) {
+    throw new ProgramDiscoveryError(`${file}: not valid JSON: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,39 @@
+// Headers of `GET /runtime/invocation/next` → the invocation's context.
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface InvocationContext {
+  requestId: string;
+  /** Epoch milliseconds by which the response must be posted. */
+  deadlineMs: number;
+  invokedFunctionArn?: string;
+  traceId?: string;
+  /** JSON text, as sent by the caller of Invoke (`X-Amz-Client-Context`, decoded). */
+  clientContext?: string;
+  /** JSON text of the Cognito identity, when there is one. */
+  cognitoIdentity?: string;
+}
+
+export class InvalidInvocationError extends Error {
+  override name = 'InvalidInvocationError';
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === '' ? undefined : text;
+}
+
+export function contextFromHeaders(headers: IncomingHttpHeaders): InvocationContext {
+  const requestId = header(headers, 'lambda-runtime-aws-request-id');
+  if (!requestId) throw new InvalidInvocationError('next invocation has no Lambda-Runtime-Aws-Request-Id header');
+  const deadline = Number(header(headers, 'lambda-runtime-deadline-ms'));
+  return {
+    requestId,
+    // A missing deadline means "no limit from the API"; the program still runs once.
+    deadlineMs: Number.isFinite(deadline) && deadline > 0 ? deadline : Number.MAX_SAFE_INTEGER,
+    invokedFunctionArn: header(headers, 'lambda-runtime-invoked-function-arn'),
+    traceId: header(headers, 'lambda-runtime-trace-id'),
+    clientContext: header(headers, 'lambda-runtime-client-context'),
+    cognitoIdentity: header(headers, 'lambda-runtime-cognito-identity'),
+  };
+}

@@ -1,0 +1,41 @@
+// The Lambda protocol, one invocation at a time: next → handle → response or
+// error. It knows the protocol and nothing about processes.
+import type { Invocation, RuntimeApiClient } from './runtime-api-client.ts';
+import type { InvocationResult } from './program-invoker.ts';
+import { diagnostic } from './diagnostic.ts';
+
+export type InvocationHandler = (invocation: Invocation) => Promise<InvocationResult>;
+
+export async function runInvocationLoop(
+  client: RuntimeApiClient,
+  handle: InvocationHandler,
+  log: (line: string) => void,
+): Promise<never> {
+  for (;;) {
+    const invocation = await client.nextInvocation();
+    const { requestId, traceId } = invocation.context;
+    // The official clients set this per invocation and clear it when absent.
+    if (traceId) process.env._X_AMZN_TRACE_ID = traceId;
+    else delete process.env._X_AMZN_TRACE_ID;
+
+    let result: InvocationResult;
+    try {
+      result = await handle(invocation);
+    } catch (err) {
+      result = { ok: false, error: diagnostic('Runtime.InternalError', `cobolambda runtime failed: ${(err as Error).message}`) };
+    }
+    try {
+      const status = result.ok
+        ? await client.postResponse(requestId, result.response)
+        : await client.postError(requestId, result.error);
+      if (result.ok && status === 413) {
+        await client.postError(requestId, diagnostic('Function.ResponseSizeTooLarge', 'response is larger than the Runtime API accepts'));
+      } else if (status >= 400) {
+        log(`[cobolambda] Runtime API answered ${status} to the result of ${requestId}`);
+      }
+    } catch (err) {
+      // The connection dropped while posting: that result is lost to this runtime, the next `next` decides what follows.
+      log(`[cobolambda] could not post the result of ${requestId}: ${(err as Error).message}`);
+    }
+  }
+}

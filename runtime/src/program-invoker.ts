@@ -1,0 +1,114 @@
+// The data path of one invocation, in one direction:
+// event → input codec → program → output codec → response (or a diagnostic).
+import type { InvocationContext } from './context.ts';
+import { diagnostic, type Diagnostic } from './diagnostic.ts';
+import { isDiagnostic, type Codec } from './codecs/codec.ts';
+import { runProgram, type RunOutcome } from './program-runner.ts';
+import { StderrLog } from './stderr-log.ts';
+
+export interface ProgramInvokerOptions {
+  programName: string;
+  programFile: string;
+  codec: Codec;
+  /** The function's environment, which the program inherits. */
+  baseEnv: Record<string, string>;
+  /** The program is killed this long before the deadline so the error can still be posted. */
+  deadlineMarginMs: number;
+  maxResponseBytes: number;
+  stderrLimitBytes: number;
+  jsonLogs: boolean;
+  writeLog: (line: string) => void;
+}
+
+export type InvocationResult = { ok: true; response: Buffer } | { ok: false; error: Diagnostic };
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGSEGV: 11, SIGKILL: 9, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGTERM: 15 };
+
+export class ProgramInvoker {
+  constructor(private readonly options: ProgramInvokerOptions) {}
+
+  async invoke(event: Buffer, context: InvocationContext): Promise<InvocationResult> {
+    const { codec, programName } = this.options;
+    const stdin = codec.encodeInput(event);
+    if (isDiagnostic(stdin)) return { ok: false, error: stdin };
+
+    const stderr = new StderrLog({
+      requestId: context.requestId,
+      json: this.options.jsonLogs,
+      limitBytes: this.options.stderrLimitBytes,
+      tailLines: 20,
+      write: this.options.writeLog,
+    });
+    const outcome = await runProgram({
+      file: this.options.programFile,
+      stdin,
+      env: this.programEnv(context),
+      killAtMs: context.deadlineMs - this.options.deadlineMarginMs,
+      maxStdoutBytes: this.options.maxResponseBytes,
+      stderr,
+    });
+    const tail = stderr.lastLines();
+
+    if (outcome.kind === 'exited' && (outcome.code === 0 || codec.handlesFailure)) {
+      const response = codec.decodeOutput({ stdout: outcome.stdout, exitCode: outcome.code });
+      return isDiagnostic(response) ? { ok: false, error: response } : { ok: true, response };
+    }
+    return { ok: false, error: describeFailure(programName, outcome, tail) };
+  }
+
+  private programEnv(context: InvocationContext): Record<string, string> {
+    const env: Record<string, string> = { ...this.options.baseEnv };
+    env.AWS_REQUEST_ID = context.requestId;
+    env.LAMBDA_DEADLINE_MS = String(context.deadlineMs);
+    if (context.traceId) env._X_AMZN_TRACE_ID = context.traceId;
+    else delete env._X_AMZN_TRACE_ID;
+    if (context.invokedFunctionArn) env.AWS_LAMBDA_INVOKED_FUNCTION_ARN = context.invokedFunctionArn;
+    if (context.clientContext) env.AWS_LAMBDA_CLIENT_CONTEXT = context.clientContext;
+    if (context.cognitoIdentity) env.AWS_LAMBDA_COGNITO_IDENTITY = context.cognitoIdentity;
+    return env;
+  }
+}
+
+// libcob reports runtime errors as "libcob: file:line: error: ..." on stderr.
+function libcobMessage(tail: string[]): string | undefined {
+  return [...tail].reverse().find((line) => line.includes('libcob:') || line.includes('error while loading shared libraries'));
+}
+
+export function describeFailure(program: string, outcome: Exclude<RunOutcome, never>, tail: string[]): Diagnostic {
+  switch (outcome.kind) {
+    case 'exited': {
+      const loader = tail.find((line) => line.includes('error while loading shared libraries'));
+      if (outcome.code === 127 && loader) {
+        return diagnostic('Runtime.ProgramStartError', `program ${program} could not start: ${loader}`, tail);
+      }
+      const detail = libcobMessage(tail);
+      return diagnostic(
+        'Function.ProgramExitError',
+        `program ${program} exited with status ${outcome.code}${detail ? `: ${detail}` : ''}`,
+        tail,
+      );
+    }
+    case 'signaled': {
+      const number = SIGNAL_NUMBERS[outcome.signal];
+      return diagnostic(
+        'Function.ProgramSignaled',
+        `program ${program} was killed by signal ${outcome.signal}${number ? ` (${number})` : ''}`,
+        tail,
+      );
+    }
+    case 'timed-out':
+      return diagnostic(
+        'Function.ProgramTimeout',
+        `program ${program} was stopped after ${(outcome.ranMs / 1000).toFixed(2)} seconds, before the invocation's deadline; it and every process it started were killed`,
+        tail,
+      );
+    case 'output-too-large':
+      return diagnostic(
+        'Function.ResponseSizeTooLarge',
+        `program ${program} wrote more than ${outcome.limit} bytes to stdout, Lambda's response limit; it was stopped`,
+        tail,
+      );
+    case 'did-not-start':
+      return diagnostic('Runtime.ProgramStartError', `program ${program} could not start: ${outcome.message}`, tail);
+  }
+}

@@ -1,0 +1,120 @@
+// The HTTP transport to the Lambda Runtime API, and nothing else: it knows the
+// four calls and their headers, not programs or codecs.
+import http from 'node:http';
+import { contextFromHeaders, type InvocationContext } from './context.ts';
+import type { Diagnostic } from './diagnostic.ts';
+
+export interface Invocation {
+  context: InvocationContext;
+  event: Buffer;
+}
+
+export class RuntimeApiUnreachableError extends Error {
+  override name = 'RuntimeApiUnreachableError';
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 10, firstDelayMs: 20, maxDelayMs: 1000 };
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export class RuntimeApiClient {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly host: string;
+  private readonly port: number;
+
+  constructor(
+    address: string,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {
+    const url = new URL(`http://${address}`);
+    this.host = url.hostname.replace(/^\[|\]$/g, '');
+    this.port = Number(url.port || 80);
+  }
+
+  /** Waits for the next event. Retries transport failures and 5xx answers with backoff. */
+  async nextInvocation(): Promise<Invocation> {
+    let delay = this.retry.firstDelayMs;
+    let lastProblem = '';
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      try {
+        const reply = await this.request('GET', '/2018-06-01/runtime/invocation/next');
+        if (reply.status === 200) return { context: contextFromHeaders(reply.headers), event: reply.body };
+        lastProblem = `HTTP ${reply.status}: ${reply.body.toString('utf8', 0, 200)}`;
+        if (reply.status < 500) break;
+      } catch (err) {
+        lastProblem = (err as Error).message;
+      }
+      if (attempt < this.retry.attempts) {
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, this.retry.maxDelayMs);
+      }
+    }
+    throw new RuntimeApiUnreachableError(
+      `Runtime API at ${this.host}:${this.port} unusable after ${this.retry.attempts} attempts to get the next invocation: ${lastProblem}`,
+    );
+  }
+
+  async postResponse(requestId: string, body: Buffer): Promise<number> {
+    const reply = await this.request(
+      'POST',
+      `/2018-06-01/runtime/invocation/${encodeURIComponent(requestId)}/response`,
+      body,
+      { 'content-type': 'application/octet-stream' },
+    );
+    return reply.status;
+  }
+
+  async postError(requestId: string, error: Diagnostic): Promise<number> {
+    return this.postDiagnostic(`/2018-06-01/runtime/invocation/${encodeURIComponent(requestId)}/error`, error);
+  }
+
+  async postInitError(error: Diagnostic): Promise<number> {
+    return this.postDiagnostic('/2018-06-01/runtime/init/error', error);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async postDiagnostic(path: string, error: Diagnostic): Promise<number> {
+    const reply = await this.request('POST', path, Buffer.from(JSON.stringify(error)), {
+      'content-type': 'application/json',
+      'lambda-runtime-function-error-type': error.errorType,
+    });
+    return reply.status;
+  }
+
+  private request(method: string, path: string, body?: Buffer, headers: http.OutgoingHttpHeaders = {}): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          agent: this.agent,
+          host: this.host,
+          port: this.port,
+          method,
+          path,
+          headers: body ? { ...headers, 'content-length': body.length } : headers,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+          res.on('aborted', () => reject(new Error(`connection dropped while reading ${method} ${path}`)));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}
