@@ -8,5 +8,6 @@ export default defineConfig({
     // Tests spawn real processes and compile real COBOL; 2 workers suit a 2-core machine.
     pool: 'forks',
     maxWorkers: 2,
+    reporters: ['default', ['json', { outputFile: '.cobolambda/test-results.json' }]],
   },
 });

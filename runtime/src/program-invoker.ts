@@ -81,6 +81,12 @@ export function describeFailure(program: string, outcome: Exclude<RunOutcome, ne
       if (outcome.code === 127 && loader) {
         return diagnostic('Runtime.ProgramStartError', `program ${program} could not start: ${loader}`, tail);
       }
+      // libcob catches SIGSEGV and friends, reports them, then exits with the signal's number.
+      const caught = tail.find((line) => /\(signal SIG[A-Z]+\)/.test(line));
+      if (caught) {
+        const signal = /\(signal (SIG[A-Z]+)\)/.exec(caught)![1]!;
+        return diagnostic('Function.ProgramSignaled', `program ${program} was killed by signal ${signal}: ${caught.trim()}`, tail);
+      }
       const detail = libcobMessage(tail);
       return diagnostic(
         'Function.ProgramExitError',

@@ -1,0 +1,345 @@
+// Copybook text → tokens: reference format (fixed or free), comments,
+// continuation lines, and COPY ... REPLACING expansion.
+
+export class CopybookError extends Error {
+  override name = 'CopybookError';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly clause: string,
+    readonly problem: string,
+  ) {
+    super(`${file}:${line}: ${clause}: ${problem}`);
+  }
+}
+
+export type SourceFormat = 'fixed' | 'free' | 'auto';
+
+export interface Token {
+  kind: 'word' | 'literal' | 'period' | 'pseudo';
+  /** Words: as written. Literals: the characters between the quotes, doubled quotes undone; for hex literals the bytes as latin1. */
+  text: string;
+  hex?: boolean;
+  file: string;
+  line: number;
+}
+
+interface Segment {
+  text: string;
+  line: number;
+}
+
+/** Lines of program text with the sequence area, indicator area and comments removed, continuation lines joined. */
+export function sourceSegments(text: string, file: string, format: SourceFormat): Segment[] {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  let fixed = format === 'fixed' || (format === 'auto' && looksFixed(lines));
+  const segments: Segment[] = [];
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const directive = raw.trim().match(/^>>\s*SOURCE\s+(?:FORMAT\s+)?(?:IS\s+)?(FREE|FIXED)\b/i);
+    if (directive) {
+      fixed = directive[1]!.toUpperCase() === 'FIXED';
+      return;
+    }
+    if (/^\s*(>>|\$)/.test(fixed ? raw.slice(6) : raw)) return; // other compiler directives
+    if (!fixed) {
+      segments.push({ text: stripFloatingComment(raw), line });
+      return;
+    }
+    const expanded = expandTabs(raw);
+    const indicator = expanded[6] ?? ' ';
+    const content = stripFloatingComment(expanded.slice(7, 72));
+    if (indicator === '*' || indicator === '/' || indicator === 'D' || indicator === 'd') return;
+    if (indicator === '-') {
+      const previous = segments[segments.length - 1];
+      if (!previous) throw new CopybookError(file, line, 'continuation', 'a continuation line with nothing to continue');
+      if (openQuote(previous.text)) {
+        const start = content.search(/["']/);
+        if (start < 0) throw new CopybookError(file, line, 'continuation', 'a continued literal must resume with a quote');
+        previous.text = previous.text.padEnd(65, ' ') + content.slice(start + 1);
+      } else {
+        previous.text = previous.text.trimEnd() + content.trimStart();
+      }
+      return;
+    }
+    if (indicator !== ' ') {
+      throw new CopybookError(file, line, 'indicator area', `unexpected "${indicator}" in column 7 (fixed format)`);
+    }
+    segments.push({ text: content, line });
+  });
+  return segments;
+}
+
+/**
+ * Auto-detection: fixed format when every line that has text has a blank or an
+ * indicator (`*`, `/`, `-`, `D`) in column 7 and nothing but that before column 8
+ * that could be COBOL (the sequence area may hold anything).
+ */
+function looksFixed(lines: string[]): boolean {
+  let seen = false;
+  for (const raw of lines) {
+    const line = expandTabs(raw);
+    if (line.trim() === '') continue;
+    if (/^\s*\*>/.test(line) && !/^.{6}[*\/]/.test(line)) return false;
+    if (line.length < 7) return false;
+    if (!' */-Dd'.includes(line[6]!)) return false;
+    if (line[6] === ' ' && line.slice(7).trim() === '' ) continue;
+    seen = true;
+  }
+  return seen;
+}
+
+function expandTabs(line: string): string {
+  if (!line.includes('\t')) return line;
+  let out = '';
+  for (const ch of line) {
+    if (ch === '\t') out += ' '.repeat(8 - (out.length % 8));
+    else out += ch;
+  }
+  return out;
+}
+
+function openQuote(text: string): string | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === quote) {
+        if (text[i + 1] === quote) i++;
+        else quote = undefined;
+      }
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    }
+  }
+  return quote;
+}
+
+function stripFloatingComment(text: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if (ch === '*' && text[i + 1] === '>') {
+      return text.slice(0, i);
+    }
+  }
+  return text;
+}
+
+const isSpace = (ch: string | undefined): boolean => ch === undefined || ch === ' ' || ch === '\t';
+
+export function tokenize(segments: Segment[], file: string): Token[] {
+  const tokens: Token[] = [];
+  for (const { text, line } of segments) {
+    let i = 0;
+    while (i < text.length) {
+      const ch = text[i]!;
+      if (isSpace(ch)) {
+        i++;
+        continue;
+      }
+      if ((ch === ',' || ch === ';') && isSpace(text[i + 1])) {
+        i++;
+        continue;
+      }
+      if (ch === '.' && isSpace(text[i + 1])) {
+        tokens.push({ kind: 'period', text: '.', file, line });
+        i++;
+        continue;
+      }
+      if (ch === '=' && text[i + 1] === '=') {
+        tokens.push({ kind: 'pseudo', text: '==', file, line });
+        i += 2;
+        continue;
+      }
+      const hexPrefix = (ch === 'X' || ch === 'x') && (text[i + 1] === '"' || text[i + 1] === "'");
+      if (ch === '"' || ch === "'" || hexPrefix) {
+        const quote = hexPrefix ? text[i + 1]! : ch;
+        let j = hexPrefix ? i + 2 : i + 1;
+        let value = '';
+        for (;;) {
+          if (j >= text.length) throw new CopybookError(file, line, 'literal', 'a literal is not closed on its line');
+          if (text[j] === quote) {
+            if (text[j + 1] === quote) {
+              value += quote;
+              j += 2;
+              continue;
+            }
+            break;
+          }
+          value += text[j++];
+        }
+        i = j + 1;
+        if (hexPrefix) {
+          if (!/^([0-9a-fA-F]{2})*$/.test(value)) {
+            throw new CopybookError(file, line, 'literal', `X"${value}" is not an even number of hexadecimal digits`);
+          }
+          tokens.push({ kind: 'literal', text: Buffer.from(value, 'hex').toString('latin1'), hex: true, file, line });
+        } else {
+          tokens.push({ kind: 'literal', text: value, file, line });
+        }
+        continue;
+      }
+      let j = i;
+      while (j < text.length) {
+        const c = text[j]!;
+        if (isSpace(c) || c === '"' || c === "'") break;
+        if (c === '.' && isSpace(text[j + 1])) break;
+        if ((c === ',' || c === ';') && isSpace(text[j + 1])) break;
+        if (c === '=' && text[j + 1] === '=') break;
+        j++;
+      }
+      tokens.push({ kind: 'word', text: text.slice(i, j), file, line });
+      i = j;
+    }
+  }
+  return tokens;
+}
+
+export interface Replacement {
+  from: Token[];
+  to: Token[];
+  /** LEADING / TRAILING: partial replacement at the start or end of a word. */
+  mode: 'whole' | 'leading' | 'trailing' | 'tag';
+}
+
+const sameToken = (a: Token, b: Token): boolean =>
+  a.kind === b.kind && (a.kind === 'word' ? a.text.toUpperCase() === b.text.toUpperCase() : a.text === b.text);
+
+export function applyReplacements(tokens: Token[], replacements: Replacement[]): Token[] {
+  if (replacements.length === 0) return tokens;
+  const out: Token[] = [];
+  let i = 0;
+  outer: while (i < tokens.length) {
+    const token = tokens[i]!;
+    for (const r of replacements) {
+      if (r.mode === 'whole') {
+        if (r.from.length > 0 && r.from.every((f, k) => tokens[i + k] !== undefined && sameToken(f, tokens[i + k]!))) {
+          for (const t of r.to) out.push({ ...t, file: token.file, line: token.line });
+          i += r.from.length;
+          continue outer;
+        }
+      } else if (token.kind === 'word') {
+        const from = r.from[0]!.text.toUpperCase();
+        const to = r.to.map((t) => t.text).join(' ');
+        const upper = token.text.toUpperCase();
+        let text: string | undefined;
+        if (r.mode === 'leading' && upper.startsWith(from) && upper.length > from.length) text = to + token.text.slice(from.length);
+        if (r.mode === 'trailing' && upper.endsWith(from) && upper.length > from.length) text = token.text.slice(0, -from.length) + to;
+        if (r.mode === 'tag' && upper.includes(from)) text = token.text.split(new RegExp(escapeRegExp(r.from[0]!.text), 'gi')).join(to);
+        if (text !== undefined) {
+          out.push({ ...token, text });
+          i++;
+          continue outer;
+        }
+      }
+    }
+    out.push(token);
+    i++;
+  }
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Tokens for a REPLACING operand given as a string (the `replacing` option): `==A B==`, a word or a literal. */
+export function operandTokens(text: string, file: string): Token[] {
+  const trimmed = text.trim().replace(/^==([\s\S]*)==$/, '$1');
+  return tokenize([{ text: trimmed, line: 0 }], file);
+}
+
+export interface CopyContext {
+  resolveCopy?: (name: string) => string;
+  format: SourceFormat;
+  depth: number;
+  chain: string[];
+}
+
+/** Tokenizes `text` and expands its COPY statements. */
+export function expandSource(text: string, file: string, ctx: CopyContext): Token[] {
+  const tokens = tokenize(sourceSegments(text, file, ctx.format), file);
+  const out: Token[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const token = tokens[i]!;
+    if (!(token.kind === 'word' && token.text.toUpperCase() === 'COPY')) {
+      out.push(token);
+      i++;
+      continue;
+    }
+    const at = (k: number): Token => {
+      const t = tokens[k];
+      if (!t) throw new CopybookError(token.file, token.line, 'COPY', 'the COPY statement does not end with a period');
+      return t;
+    };
+    const nameToken = at(i + 1);
+    if (nameToken.kind !== 'word' && nameToken.kind !== 'literal') {
+      throw new CopybookError(token.file, token.line, 'COPY', 'COPY needs the name of a copybook');
+    }
+    const name = nameToken.text;
+    let k = i + 2;
+    const upper = (t: Token): string => (t.kind === 'word' ? t.text.toUpperCase() : '');
+    if (['OF', 'IN'].includes(upper(at(k)))) k += 2;
+    if (upper(at(k)) === 'SUPPRESS') {
+      k++;
+      if (upper(at(k)) === 'PRINTING') k++;
+    }
+    const replacements: Replacement[] = [];
+    if (upper(at(k)) === 'REPLACING') {
+      k++;
+      while (at(k).kind !== 'period') {
+        let mode: Replacement['mode'] = 'whole';
+        if (upper(at(k)) === 'LEADING' || upper(at(k)) === 'TRAILING') {
+          mode = upper(at(k)) === 'LEADING' ? 'leading' : 'trailing';
+          k++;
+        }
+        const readOperand = (): Token[] => {
+          if (at(k).kind === 'pseudo') {
+            const operand: Token[] = [];
+            k++;
+            while (at(k).kind !== 'pseudo') operand.push(at(k++));
+            k++;
+            return operand;
+          }
+          return [at(k++)];
+        };
+        const from = readOperand();
+        if (upper(at(k)) !== 'BY') {
+          throw new CopybookError(at(k).file, at(k).line, 'COPY REPLACING', `expected BY, found "${at(k).text}"`);
+        }
+        k++;
+        const to = readOperand();
+        if (mode !== 'whole' && from.length !== 1) {
+          throw new CopybookError(token.file, token.line, 'COPY REPLACING', 'LEADING and TRAILING replace one word');
+        }
+        replacements.push({ from, to, mode });
+      }
+    }
+    if (at(k).kind !== 'period') {
+      throw new CopybookError(at(k).file, at(k).line, 'COPY', `unexpected "${at(k).text}" in a COPY statement`);
+    }
+    if (!ctx.resolveCopy) {
+      throw new CopybookError(token.file, token.line, 'COPY', `COPY ${name}: no way to find nested copybooks here`);
+    }
+    const key = name.toUpperCase();
+    if (ctx.chain.includes(key) || ctx.depth >= 16) {
+      throw new CopybookError(token.file, token.line, 'COPY', `COPY ${name} is recursive (${[...ctx.chain, key].join(' → ')})`);
+    }
+    let nested: string;
+    try {
+      nested = ctx.resolveCopy(name);
+    } catch (err) {
+      throw new CopybookError(token.file, token.line, 'COPY', `COPY ${name}: ${(err as Error).message}`);
+    }
+    const expanded = expandSource(nested, name, { ...ctx, depth: ctx.depth + 1, chain: [...ctx.chain, key] });
+    out.push(...applyReplacements(expanded, replacements));
+    i = k + 1;
+  }
+  return out;
+}
