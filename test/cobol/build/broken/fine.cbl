@@ -1,0 +1,5 @@
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. FINE.
+       PROCEDURE DIVISION.
+           DISPLAY "fine"
+           STOP RUN.

@@ -1,0 +1,1 @@
+       01 LBL-RESULT PIC X(8) VALUE "RESULT: ".

@@ -1,0 +1,8 @@
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. DOUBLER.
+       DATA DIVISION.
+       LINKAGE SECTION.
+       01 LS-N PIC 9(6).
+       PROCEDURE DIVISION USING LS-N.
+           COMPUTE LS-N = LS-N * 2
+           GOBACK.
