@@ -1,0 +1,206 @@
+// The build for real: samples and test programs compiled with cobc, layers
+// zipped, unzipped into a fake /opt and run with LD_LIBRARY_PATH set to the
+// unzipped lib/ only.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import yauzl from 'yauzl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProject, compileProgram, type BuildResult } from '../layer/build.ts';
+import { checkElfFiles, isElf, isGlibcFamily, listLayerFiles } from '../layer/elf.ts';
+import { discoverPrograms } from '../layer/programs.ts';
+import { tempDir } from './support/cobc.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SAMPLES = join(ROOT, 'cobol');
+const TEST_PROJECTS = join(ROOT, 'test', 'cobol', 'build');
+
+let work: string;
+let first: BuildResult;
+let firstLog: string[];
+let opt: string;
+
+async function unzipInto(zip: string, dest: string): Promise<void> {
+  const zipfile = await new Promise<yauzl.ZipFile>((ok, fail) =>
+    yauzl.open(zip, { lazyEntries: true }, (err, z) => (err ? fail(err) : ok(z!))),
+  );
+  await new Promise<void>((ok, fail) => {
+    zipfile.on('error', fail);
+    zipfile.on('end', ok);
+    zipfile.on('entry', (entry: yauzl.Entry) => {
+      const out = join(dest, entry.fileName);
+      mkdirSync(dirname(out), { recursive: true });
+      zipfile.openReadStream(entry, (err, stream) => {
+        if (err) return fail(err);
+        pipeline(stream!, createWriteStream(out))
+          .then(() => {
+            chmodSync(out, (entry.externalFileAttributes >>> 16) & 0o777);
+            zipfile.readEntry();
+          })
+          .catch(fail);
+      });
+    });
+    zipfile.readEntry();
+  });
+}
+
+function run(program: string, input: string): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(program, [], {
+    input,
+    encoding: 'utf8',
+    env: { LD_LIBRARY_PATH: join(opt, 'lib'), PATH: '/usr/bin:/bin' },
+  });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+beforeAll(async () => {
+  work = tempDir('build');
+  firstLog = [];
+  first = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist1'), log: (l) => firstLog.push(l) });
+  opt = join(work, 'opt');
+  await unzipInto(first.runtimeLayerZip, opt);
+  await unzipInto(first.programsLayerZip, opt);
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('building the samples', () => {
+  it('succeeds and reports program and layer sizes against the limits', () => {
+    expect(first.errors).toEqual([]);
+    expect(first.ok).toBe(true);
+    expect(first.programs.map((p) => p.name)).toEqual(['hello', 'loan', 'payslip']);
+    for (const p of first.programs) {
+      expect(p.error).toBeUndefined();
+      expect(p.sizeBytes).toBe(statSync(p.binary!).size);
+      expect(p.linking).toBe('static-libcob');
+    }
+    const names = first.layers.map((l) => l.name);
+    expect(names).toEqual(['runtime', 'programs']);
+    for (const l of first.layers) {
+      expect(l.zippedBytes).toBe(statSync(l.zip).size);
+      expect(l.unzippedBytes).toBeGreaterThan(l.zippedBytes);
+      expect(l.zippedBytes).toBeLessThan(50 * 1024 * 1024);
+    }
+    const log = firstLog.join('\n');
+    expect(log).toMatch(/\[1\/3\] hello: compiling/);
+    expect(log).toMatch(/^hello\s+\d+\.\d\d MB\s+static-libcob/m);
+    expect(log).toMatch(/^runtime\s+\d+\.\d\d MB\s+\d+% of 50\.00 MB/m);
+    expect(log).toMatch(/^total\s+\d+\.\d\d MB\s+\d+% of 250\.00 MB/m);
+  });
+
+  it('lays out the runtime and programs layers as /opt expects', () => {
+    for (const f of ['bootstrap', 'cobolambda/runtime.mjs', 'node/bin/node']) expect(existsSync(join(opt, f)), f).toBe(true);
+    for (const f of ['bin/hello', 'bin/loan', 'bin/payslip', 'bootstrap', 'node/bin/node']) {
+      expect(statSync(join(opt, f)).mode & 0o111, `${f} is executable`).not.toBe(0);
+    }
+    const meta = JSON.parse(readFileSync(join(opt, 'cobolambda/programs/hello.json'), 'utf8'));
+    expect(meta).toMatchObject({ name: 'hello', mode: 'raw' });
+  });
+
+  it('runs every program from the unzipped layers with only their lib/ on LD_LIBRARY_PATH', () => {
+    expect(run(join(opt, 'bin/hello'), 'Ada\n')).toMatchObject({ stdout: 'Hello, Ada!\n', status: 0 });
+    expect(run(join(opt, 'bin/hello'), '{"name":"Ada"}\n').stdout).toBe('Hello, {"name":"Ada"}!\n');
+    const loan = run(join(opt, 'bin/loan'), '10000\n6\n12\n');
+    expect(loan.status).toBe(0);
+    expect(loan.stdout).toMatch(/Monthly payment\s+860\.66/);
+    expect(loan.stdout).toMatch(/^\s+12\s+860\.70\s+4\.28\s+856\.42\s+0\.00$/m);
+    expect(loan.stdout).toMatch(/Total interest\s+327\.96/);
+    const pay = run(join(opt, 'bin/payslip'), 'E00001Ada Lovelace        0400002500\nE00002Grace Hopper        0450003000\n');
+    expect(pay.status).toBe(0);
+    expect(pay.stdout).toMatch(/E00002 Grace Hopper\s+45\.00 h\s+1,425\.00/);
+    expect(pay.stdout).toMatch(/TOTAL GROSS\s+2,425\.00/);
+    const node = spawnSync(join(opt, 'node/bin/node'), ['--version'], { encoding: 'utf8', env: { LD_LIBRARY_PATH: join(opt, 'lib') } });
+    expect(node.stdout.trim()).toBe('v24.22.3');
+  });
+
+  it('resolves every non-glibc library of every shipped ELF inside the layers (ldd and readelf)', async () => {
+    const elves = listLayerFiles(opt).filter((f) => isElf(f.path));
+    expect(elves.map((e) => e.layerPath)).toEqual(expect.arrayContaining(['bin/hello', 'bin/loan', 'bin/payslip', 'node/bin/node']));
+    for (const elf of elves.filter((e) => e.layerPath.startsWith('bin/'))) {
+      const ldd = execFileSync('ldd', [elf.path], { env: { LD_LIBRARY_PATH: join(opt, 'lib') }, encoding: 'utf8' });
+      for (const line of ldd.split('\n')) {
+        const m = /^\s*(\S+)\s+=>\s+(\S+)/.exec(line);
+        if (!m) continue;
+        const [, lib, path] = m as unknown as [string, string, string];
+        if (isGlibcFamily(lib)) continue;
+        expect(path.startsWith(opt), `${elf.layerPath}: ${lib} => ${path}`).toBe(true);
+      }
+      const needed = execFileSync('readelf', ['-d', elf.path], { encoding: 'utf8' });
+      const libs = [...needed.matchAll(/\(NEEDED\).*\[(.*)\]/g)].map((m) => m[1]!);
+      for (const lib of libs) expect(isGlibcFamily(lib) || existsSync(join(opt, 'lib', lib)), `${elf.layerPath} needs ${lib}`).toBe(true);
+    }
+    const check = await checkElfFiles(listLayerFiles(opt));
+    expect(check.problems).toEqual([]);
+    for (const c of check.closure) expect(Number(c.maxGlibc?.split('.')[1] ?? 0), c.file).toBeLessThanOrEqual(34);
+  });
+
+  it('gives byte-identical zips from a second, independent build', async () => {
+    const second = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist2'), log: () => {} });
+    expect(second.ok).toBe(true);
+    expect(second.programs.every((p) => !p.cached)).toBe(true);
+    expect(readFileSync(second.programsLayerZip).equals(readFileSync(first.programsLayerZip))).toBe(true);
+    expect(readFileSync(second.runtimeLayerZip).equals(readFileSync(first.runtimeLayerZip))).toBe(true);
+  });
+
+  it('reuses every compiled program when nothing changed', async () => {
+    const again = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist1'), log: () => {} });
+    expect(again.ok).toBe(true);
+    expect(again.programs.map((p) => p.cached)).toEqual([true, true, true]);
+    expect(readFileSync(again.programsLayerZip).equals(readFileSync(join(work, 'dist2', 'programs-layer.zip')))).toBe(true);
+  });
+});
+
+describe('building test programs', () => {
+  it('links CALLed subprograms and copybooks into one executable, and recompiles when a copybook changes', async () => {
+    const dir = join(work, 'calc');
+    cpSync(join(TEST_PROJECTS, 'calc'), dir, { recursive: true });
+    const [spec] = discoverPrograms(dir);
+    expect(spec!.name).toBe('calc');
+    const cacheDir = join(work, 'calc-cache');
+    const bin = join(work, 'calc-bin');
+    const one = await compileProgram(spec!, bin, { cacheDir });
+    expect(one.messages).toBe('');
+    expect(one).toMatchObject({ ok: true, cached: false });
+    expect(spawnSync(one.binary, { input: '21\n', encoding: 'utf8' }).stdout).toBe('RESULT: 000042\n');
+    expect((await compileProgram(spec!, bin, { cacheDir })).cached).toBe(true);
+    writeFileSync(join(dir, 'copybooks', 'LABELS.cpy'), '       01 LBL-RESULT PIC X(8) VALUE "TWICE:  ".\n');
+    const three = await compileProgram(spec!, bin, { cacheDir });
+    expect(three).toMatchObject({ ok: true, cached: false });
+    expect(spawnSync(three.binary, { input: '5\n', encoding: 'utf8' }).stdout).toBe('TWICE:  000010\n');
+  });
+
+  it('reports a compile error with file and line, builds the other programs, and fails naming the broken one', async () => {
+    const log: string[] = [];
+    const out = join(work, 'broken-dist');
+    const r = await buildProject({ cobolDir: join(TEST_PROJECTS, 'broken'), outDir: out, log: (l) => log.push(l) });
+    expect(r.ok).toBe(false);
+    const broken = r.programs.find((p) => p.name === 'broken')!;
+    const source = join(TEST_PROJECTS, 'broken', 'broken.cbl');
+    expect(broken.error).toContain(`${source}:7: error: 'WS-UNDECLARED' is not defined`);
+    expect(log.join('\n')).toContain(`${source}:7:`);
+    const fine = r.programs.find((p) => p.name === 'fine')!;
+    expect(fine.error).toBeUndefined();
+    expect(spawnSync(fine.binary!, { encoding: 'utf8' }).stdout).toBe('fine\n');
+    expect(r.errors.join('\n')).toMatch(/failed to compile: broken \(/);
+    expect(existsSync(r.programsLayerZip)).toBe(false);
+  });
+
+  it('refuses two programs with the same name, naming both files', async () => {
+    const dir = join(work, 'dupes');
+    mkdirSync(dir, { recursive: true });
+    cpSync(join(TEST_PROJECTS, 'broken', 'fine.cbl'), join(dir, 'pay.cbl'));
+    cpSync(join(TEST_PROJECTS, 'broken', 'fine.cbl'), join(dir, 'PAY.cob'));
+    await expect(buildProject({ cobolDir: dir, outDir: join(work, 'dupes-dist'), log: () => {} })).rejects.toThrow(
+      /two programs are named "pay": .*PAY\.cob and .*pay\.cbl/,
+    );
+  });
+
+  it('refuses arm64 on an x86_64 host, pointing at Docker bundling', async () => {
+    await expect(
+      buildProject({ cobolDir: SAMPLES, outDir: join(work, 'arm'), arch: 'arm64', log: () => {} }),
+    ).rejects.toThrow(/cannot build arm64 .*Docker bundling/s);
+  });
+});
