@@ -1,0 +1,344 @@
+// Bundling for the cobolambda constructs: turns a COBOL folder into the two
+// kinds of Lambda asset, the runtime layer and one program's function code.
+// Like aws-cdk-lib's NodejsFunction, it tries the local toolchain first
+// (`ILocalBundling.tryBundle`) and falls back to a Docker image (layer/Dockerfile)
+// when the local machine cannot make a Lambda binary, saying why. Both run the
+// same script, infra/build-asset.ts, over the same `buildProject`, so they give
+// the same layout. The constructs never shell out; this module does.
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { delimiter, dirname, extname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AssetHashType, DockerImage, type BundlingOptions, type DockerRunOptions, type ILocalBundling } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { discoverPrograms, CONFIG_FILE, type ProgramSpec } from '../layer/programs.ts';
+import type { CobolArchitecture, CobolBundlingOptions } from './types.ts';
+
+/** The cobolambda package root: the Docker build context of layer/Dockerfile. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const BUILD_ASSET_SCRIPT = join(PACKAGE_ROOT, 'infra', 'build-asset.ts');
+export const BUNDLING_DOCKERFILE = 'layer/Dockerfile';
+/** Where layer/Dockerfile puts cobolambda inside the bundling image. */
+export const IMAGE_PACKAGE_ROOT = '/cobolambda';
+/** Where a function's program sits in its code asset, i.e. under /var/task. */
+export const FUNCTION_PROGRAM_DIR = '/var/task/bin';
+
+/** One Lambda asset: the shared runtime layer, or the code of one program's function. */
+export type CobolAssetPart = { kind: 'runtime' } | { kind: 'program'; name: string };
+
+export function partArgument(part: CobolAssetPart): string {
+  return part.kind === 'runtime' ? 'runtime' : `program:${part.name}`;
+}
+
+export function hostArchitecture(arch: string = process.arch): CobolArchitecture {
+  return arch === 'arm64' ? 'arm64' : 'x86_64';
+}
+
+export function cobolArchitecture(architecture: lambda.Architecture | undefined): CobolArchitecture {
+  if (!architecture) return hostArchitecture();
+  if (architecture.name === lambda.Architecture.ARM_64.name) return 'arm64';
+  if (architecture.name === lambda.Architecture.X86_64.name) return 'x86_64';
+  throw new Error(`cobolambda builds for x86_64 and arm64, not ${architecture.name}`);
+}
+
+export function lambdaArchitecture(arch: CobolArchitecture): lambda.Architecture {
+  return arch === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
+}
+
+export function dockerPlatform(arch: CobolArchitecture): string {
+  return arch === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+}
+
+/** The full path of an executable `command` on `pathEnv`, or undefined. */
+export function findOnPath(command: string, pathEnv: string | undefined = process.env.PATH): string | undefined {
+  for (const dir of (pathEnv ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const file = join(dir, command);
+    try {
+      if (!statSync(file).isFile()) continue;
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export type LocalDecision = { local: true; cobc: string } | { local: false; reason: string };
+
+export interface LocalDecisionInput {
+  architecture: CobolArchitecture;
+  forceDocker?: boolean;
+  pathEnv?: string;
+  platform?: NodeJS.Platform;
+  hostArch?: string;
+}
+
+/**
+ * Whether this machine can build a Lambda binary for `architecture` itself:
+ * Linux (cobc elsewhere makes Mach-O or PE files), the same CPU (cobc does not
+ * cross-compile) and cobc on PATH.
+ */
+export function localBundlingDecision(input: LocalDecisionInput): LocalDecision {
+  const platform = input.platform ?? process.platform;
+  const host = hostArchitecture(input.hostArch ?? process.arch);
+  if (input.forceDocker) return { local: false, reason: 'bundling.forceDocker is set' };
+  if (platform !== 'linux') {
+    return { local: false, reason: `this is ${platform}, and Lambda needs Linux executables` };
+  }
+  if (host !== input.architecture) {
+    return {
+      local: false,
+      reason: `this machine is ${host} and the function is ${input.architecture}; cobc does not cross-compile`,
+    };
+  }
+  const cobc = findOnPath('cobc', input.pathEnv ?? process.env.PATH);
+  if (!cobc) return { local: false, reason: 'cobc (GnuCOBOL) was not found on PATH' };
+  return { local: true, cobc };
+}
+
+// ---------------------------------------------------------------- hashing
+
+const COPYBOOK_EXTENSIONS = new Set(['.cpy', '.copy', '.cbk', '.inc', '']);
+
+function filesIn(dir: string, keep: (file: string) => boolean): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesIn(file, keep));
+    else if (entry.isFile() && keep(file)) out.push(file);
+  }
+  return out;
+}
+
+/**
+ * The files a program's executable is made from: the main source, its
+ * subprograms, every copybook on its copybook path and cobolambda.json. Other
+ * programs in the same folder are not included, so changing one program
+ * re-deploys only that function.
+ */
+export function programInputFiles(spec: ProgramSpec): string[] {
+  const cobolDir = dirname(spec.source);
+  const copybooks = spec.copybookDirs.flatMap((dir) =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile() && COPYBOOK_EXTENSIONS.has(extname(e.name).toLowerCase()))
+      .map((e) => join(dir, e.name)),
+  );
+  const config = join(cobolDir, CONFIG_FILE);
+  return [spec.source, ...spec.subprograms, ...copybooks, ...(existsSync(config) ? [config] : [])];
+}
+
+/** The cobolambda files that shape what a build produces (runtime, layer build, this bundling). */
+export function toolchainInputFiles(root: string = PACKAGE_ROOT): string[] {
+  const ts = (f: string) => f.endsWith('.ts');
+  return [
+    join(root, 'runtime', 'bootstrap'),
+    ...filesIn(join(root, 'runtime'), ts),
+    ...filesIn(join(root, 'layer'), (f) => ts(f) && dirname(f) === join(root, 'layer')),
+    join(root, 'layer', 'node', 'package.json'),
+    join(root, 'layer', 'node', 'package-lock.json'),
+    join(root, BUNDLING_DOCKERFILE),
+    BUILD_ASSET_SCRIPT,
+  ].filter((f) => existsSync(f));
+}
+
+/** A content hash of `files`, by path relative to `base` and bytes: the same tree hashes the same anywhere. */
+export function fingerprintFiles(files: string[], base: string, salt: string): string {
+  const hash = createHash('sha256').update(salt);
+  for (const file of [...new Set(files)].sort()) {
+    hash.update(`\0${relative(base, file)}\0`);
+    hash.update(readFileSync(file));
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * The custom asset hash of a part. It is computed from the sources, never from
+ * a build, so `cdk synth` and `cdk diff` are stable without cobc or Docker and
+ * a function is re-deployed exactly when its program, copybooks, settings or
+ * the cobolambda toolchain change.
+ */
+export function assetHash(part: CobolAssetPart, cobolDir: string, arch: CobolArchitecture): string {
+  const dir = resolve(cobolDir);
+  const programs = discoverPrograms(dir);
+  const toolchain = toolchainInputFiles();
+  const sources =
+    part.kind === 'runtime'
+      ? programs.flatMap(programInputFiles)
+      : programInputFiles(requireProgram(programs, part.name, dir));
+  const toolchainHash = fingerprintFiles(toolchain, PACKAGE_ROOT, 'toolchain');
+  return fingerprintFiles(sources, dir, `cobolambda:${partArgument(part)}:${arch}:${toolchainHash}`);
+}
+
+/** A hash of everything one build of `cobolDir` reads: a stamp for reusing a local build across assets. */
+export function buildFingerprint(cobolDir: string, arch: CobolArchitecture): string {
+  const dir = resolve(cobolDir);
+  const files = [...discoverPrograms(dir).flatMap(programInputFiles), ...toolchainInputFiles()];
+  return fingerprintFiles(files, PACKAGE_ROOT, `cobolambda-build:${arch}`);
+}
+
+function requireProgram(programs: ProgramSpec[], name: string, dir: string): ProgramSpec {
+  const spec = programs.find((p) => p.name === name);
+  if (!spec) {
+    const known = programs.map((p) => p.name).join(', ') || 'none';
+    throw new Error(`no program "${name}" in ${dir} (programs there: ${known})`);
+  }
+  return spec;
+}
+
+// ---------------------------------------------------------------- local
+
+/** The argv of infra/build-asset.ts for one part, given where things are. */
+export function buildAssetArgs(opts: {
+  script: string;
+  cobolDir: string;
+  outDir: string;
+  buildDir: string;
+  part: CobolAssetPart;
+  arch: CobolArchitecture;
+  fingerprint?: string;
+}): string[] {
+  return [
+    '--import',
+    'tsx',
+    opts.script,
+    '--cobol-dir',
+    opts.cobolDir,
+    '--out',
+    opts.outDir,
+    '--build-dir',
+    opts.buildDir,
+    '--part',
+    partArgument(opts.part),
+    '--arch',
+    opts.arch,
+    ...(opts.fingerprint ? ['--fingerprint', opts.fingerprint] : []),
+  ];
+}
+
+/** Runs the build with the local cobc when the machine can, and says why when it cannot. */
+export class LocalCobolBundler implements ILocalBundling {
+  private readonly log: (line: string) => void;
+
+  constructor(
+    private readonly cobolDir: string,
+    private readonly part: CobolAssetPart,
+    private readonly arch: CobolArchitecture,
+    private readonly options: CobolBundlingOptions = {},
+  ) {
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+  }
+
+  /** The decision, made when bundling runs (not at construction), so PATH at that moment counts. */
+  decide(): LocalDecision {
+    return localBundlingDecision({ architecture: this.arch, forceDocker: this.options.forceDocker });
+  }
+
+  tryBundle(outputDir: string, _options: BundlingOptions): boolean {
+    const decision = this.decide();
+    const what = this.part.kind === 'runtime' ? 'the runtime layer' : `program "${this.part.name}"`;
+    if (!decision.local) {
+      this.log(`cobolambda: bundling ${what} in Docker (${BUNDLING_DOCKERFILE}): ${decision.reason}`);
+      return false;
+    }
+    // Assets of one synth share one build: cdk.out/.cobolambda-build-<arch>, stamped with the inputs' hash.
+    const buildDir = join(dirname(outputDir), `.cobolambda-build-${this.arch}`);
+    const args = buildAssetArgs({
+      script: BUILD_ASSET_SCRIPT,
+      cobolDir: resolve(this.cobolDir),
+      outDir: outputDir,
+      buildDir,
+      part: this.part,
+      arch: this.arch,
+      fingerprint: buildFingerprint(this.cobolDir, this.arch),
+    });
+    const run = spawnSync(process.execPath, args, {
+      cwd: PACKAGE_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    for (const line of `${run.stderr ?? ''}`.split('\n').filter(Boolean)) this.log(line);
+    if (run.error) throw new Error(`cobolambda: could not run the build for ${what}: ${run.error.message}`);
+    if (run.status !== 0) {
+      throw new Error(`cobolambda: the build of ${what} failed (exit ${run.status}); see the messages above`);
+    }
+    return true;
+  }
+
+  /** What goes into the asset hash: not the machine's paths, so the hash is the same on every machine. */
+  toJSON(): unknown {
+    return { local: 'cobolambda', part: partArgument(this.part), arch: this.arch };
+  }
+}
+
+// ---------------------------------------------------------------- Docker
+
+/**
+ * The bundling image from layer/Dockerfile, built on first use only: synth
+ * never runs `docker build` unless local bundling declined.
+ */
+export class CobolBundlingImage extends DockerImage {
+  private built?: DockerImage;
+
+  constructor(readonly arch: CobolArchitecture) {
+    super(`cobolambda-bundling:${arch}`);
+  }
+
+  /** The `docker build` this image stands for (for messages and tests). */
+  buildCommand(): string[] {
+    return ['docker', 'build', '-f', BUNDLING_DOCKERFILE, '--platform', dockerPlatform(this.arch), PACKAGE_ROOT];
+  }
+
+  override run(options: DockerRunOptions = {}): void {
+    this.built ??= DockerImage.fromBuild(PACKAGE_ROOT, {
+      file: BUNDLING_DOCKERFILE,
+      platform: dockerPlatform(this.arch),
+    });
+    this.built.run(options);
+  }
+}
+
+/** The full bundling options of one part: the Docker command and image, with local bundling first. */
+export function cobolBundlingOptions(
+  cobolDir: string,
+  part: CobolAssetPart,
+  arch: CobolArchitecture,
+  options: CobolBundlingOptions = {},
+): BundlingOptions {
+  return {
+    image: options.image ?? new CobolBundlingImage(arch),
+    platform: dockerPlatform(arch),
+    // `--import tsx` resolves from the working directory: cobolambda's own node_modules.
+    workingDirectory: IMAGE_PACKAGE_ROOT,
+    command: [
+      'node',
+      ...buildAssetArgs({
+        script: `${IMAGE_PACKAGE_ROOT}/infra/build-asset.ts`,
+        cobolDir: '/asset-input',
+        outDir: '/asset-output',
+        buildDir: '/tmp/cobolambda-build',
+        part,
+        arch,
+      }),
+    ],
+    local: new LocalCobolBundler(cobolDir, part, arch, options),
+  };
+}
+
+/** The Lambda code of one part: a zip asset of the COBOL folder, bundled as above, hashed by its sources. */
+export function cobolCode(
+  cobolDir: string,
+  part: CobolAssetPart,
+  arch: CobolArchitecture,
+  options: CobolBundlingOptions = {},
+): lambda.AssetCode {
+  return lambda.Code.fromAsset(resolve(cobolDir), {
+    assetHashType: AssetHashType.CUSTOM,
+    assetHash: assetHash(part, cobolDir, arch),
+    bundling: cobolBundlingOptions(cobolDir, part, arch, options),
+  });
+}

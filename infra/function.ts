@@ -1,0 +1,109 @@
+// CobolFunction: one COBOL program as a Lambda function on provided.al2023.
+// The code asset holds bin/<name> and cobolambda/programs/<name>.json (so
+// /var/task/bin/<name>); the shared CobolRuntimeLayer brings /opt/bootstrap,
+// Node.js and the GnuCOBOL runtime; the handler is the program name.
+import { dirname, resolve } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { discoverPrograms, type ProgramSpec } from '../layer/programs.ts';
+import { cobolArchitecture, cobolCode, FUNCTION_PROGRAM_DIR, lambdaArchitecture } from './bundling.ts';
+import { CobolRuntimeLayer } from './runtime-layer.ts';
+import type { CobolFunctionProps } from './types.ts';
+
+export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+/** The program `entry` names, as discoverPrograms describes it (the one description of a program). */
+export function programForEntry(entry: string): ProgramSpec {
+  const source = resolve(entry);
+  const spec = discoverPrograms(dirname(source)).find((p) => p.source === source);
+  if (!spec) {
+    throw new Error(
+      `${source} is not a main program of ${dirname(source)} (it must be a .cbl/.cob file there that is not a subprogram)`,
+    );
+  }
+  return spec;
+}
+
+/**
+ * An execution role that may only write the function's own log group:
+ * no managed policy, no wildcard action, no wildcard resource.
+ */
+export function logOnlyRole(scope: Construct, id: string, logGroup: logs.ILogGroup): iam.Role {
+  const role = new iam.Role(scope, id, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'cobolambda function role: writes its own log group only',
+  });
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      // The log group's Arn attribute ends in ":*", which covers its log streams and nothing else.
+      resources: [logGroup.logGroupArn],
+    }),
+  );
+  return role;
+}
+
+export class CobolFunction extends lambda.Function {
+  /** The program this function runs. */
+  readonly program: ProgramSpec;
+  readonly runtimeLayer: lambda.ILayerVersion;
+  /** The Function URL, when `functionUrl` was set. */
+  readonly url?: lambda.FunctionUrl;
+  /** The log group the function writes to. */
+  readonly functionLogGroup: logs.ILogGroup;
+
+  constructor(scope: Construct, id: string, props: CobolFunctionProps) {
+    const program = programForEntry(props.entry);
+    const cobolDir = dirname(program.source);
+    const arch = cobolArchitecture(props.architecture);
+    const architecture = lambdaArchitecture(arch);
+    const runtimeLayer =
+      props.runtimeLayer ?? CobolRuntimeLayer.of(scope, { cobolDir, architecture, bundling: props.bundling });
+    const extraLayers = props.extraLayers ?? [];
+    if (extraLayers.length > 4) throw new Error(`${program.name}: Lambda allows 5 layers; the runtime layer is one`);
+
+    // The log group exists before the function, so the role can name it.
+    const logGroup =
+      props.logGroup ??
+      new logs.LogGroup(scope, `${id}LogGroup`, {
+        retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+    const role = props.role ?? logOnlyRole(scope, `${id}ServiceRole`, logGroup);
+
+    const { entry: _entry, logRetention: _r, logGroup: _g, functionUrl, runtimeLayer: _l, extraLayers: _x, bundling, ...rest } =
+      props;
+    super(scope, id, {
+      ...rest,
+      runtime: lambda.Runtime.PROVIDED_AL2023,
+      handler: program.name,
+      architecture,
+      code: cobolCode(cobolDir, { kind: 'program', name: program.name }, arch, bundling),
+      layers: [runtimeLayer, ...extraLayers],
+      timeout: props.timeout ?? Duration.seconds(program.timeoutSeconds),
+      memorySize: props.memorySize ?? program.memorySizeMb,
+      environment: {
+        ...program.environment,
+        ...props.environment,
+        COBOLAMBDA_PROGRAM_DIR: FUNCTION_PROGRAM_DIR,
+      },
+      description: props.description ?? `COBOL program ${program.name} (${program.mode} I/O), run by cobolambda`,
+      role,
+      logGroup,
+    });
+    this.program = program;
+    this.runtimeLayer = runtimeLayer;
+    this.functionLogGroup = logGroup;
+
+    if (functionUrl) {
+      const options = functionUrl === true ? {} : functionUrl;
+      this.url = this.addFunctionUrl({
+        authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM,
+        cors: options.cors,
+      });
+    }
+  }
+}

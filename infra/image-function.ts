@@ -1,0 +1,72 @@
+// CobolImageFunction: the container-image way to deploy one program. The image
+// is the root Dockerfile (every program of the COBOL folder on
+// public.ecr.aws/lambda/provided:al2023); the function picks its program with
+// ImageConfig.Command = [name], exactly like `docker run cobol-fn <name>`.
+// CDK builds and pushes the image at deploy time (needs Docker then, not at synth).
+import { dirname, relative, resolve, sep } from 'node:path';
+import { Duration, IgnoreMode, RemovalPolicy } from 'aws-cdk-lib';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { ProgramSpec } from '../layer/programs.ts';
+import { cobolArchitecture, lambdaArchitecture, PACKAGE_ROOT } from './bundling.ts';
+import { DEFAULT_LOG_RETENTION, logOnlyRole, programForEntry } from './function.ts';
+import type { CobolFunctionProps } from './types.ts';
+
+export type CobolImageFunctionProps = Omit<CobolFunctionProps, 'runtimeLayer' | 'extraLayers' | 'bundling'>;
+
+/** Files the image build never needs; keeps the asset fingerprint fast and stable. */
+export const IMAGE_EXCLUDE = ['**/node_modules', '.git', 'cdk.out', 'dist', 'bench', 'test', '**/*.test.ts'];
+
+export class CobolImageFunction extends lambda.DockerImageFunction {
+  readonly program: ProgramSpec;
+  readonly url?: lambda.FunctionUrl;
+  readonly functionLogGroup: logs.ILogGroup;
+
+  constructor(scope: Construct, id: string, props: CobolImageFunctionProps) {
+    const program = programForEntry(props.entry);
+    const cobolDir = relative(PACKAGE_ROOT, dirname(program.source));
+    if (cobolDir.startsWith('..') || resolve(PACKAGE_ROOT, cobolDir) === cobolDir) {
+      throw new Error(
+        `${program.source}: the image build's context is ${PACKAGE_ROOT}, so the COBOL folder must be inside it`,
+      );
+    }
+    const arch = cobolArchitecture(props.architecture);
+    const logGroup =
+      props.logGroup ??
+      new logs.LogGroup(scope, `${id}LogGroup`, {
+        retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+    const role = props.role ?? logOnlyRole(scope, `${id}ServiceRole`, logGroup);
+    const { entry: _e, logRetention: _r, logGroup: _g, functionUrl, ...rest } = props;
+    super(scope, id, {
+      ...rest,
+      code: lambda.DockerImageCode.fromImageAsset(PACKAGE_ROOT, {
+        file: 'Dockerfile',
+        cmd: [program.name],
+        platform: arch === 'arm64' ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
+        buildArgs: { COBOL_DIR: cobolDir.split(sep).join('/') },
+        exclude: IMAGE_EXCLUDE,
+        ignoreMode: IgnoreMode.DOCKER,
+      }),
+      architecture: lambdaArchitecture(arch),
+      timeout: props.timeout ?? Duration.seconds(program.timeoutSeconds),
+      memorySize: props.memorySize ?? program.memorySizeMb,
+      environment: { ...program.environment, ...props.environment, COBOLAMBDA_PROGRAM_DIR: '/opt/bin' },
+      description: props.description ?? `COBOL program ${program.name} (${program.mode} I/O), run by cobolambda`,
+      role,
+      logGroup,
+    });
+    this.program = program;
+    this.functionLogGroup = logGroup;
+    if (functionUrl) {
+      const options = functionUrl === true ? {} : functionUrl;
+      this.url = this.addFunctionUrl({
+        authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM,
+        cors: options.cors,
+      });
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// Props of the cobolambda constructs. Kept apart from the constructs, as
+// aws-cdk-lib's aws-lambda-nodejs keeps its `types.ts`.
+import type { DockerImage } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+
+/** The two Lambda architectures, spelled as the build spells them. */
+export type CobolArchitecture = 'x86_64' | 'arm64';
+
+/** How an asset is built. Local first; Docker when the local toolchain cannot make a Lambda binary. */
+export interface CobolBundlingOptions {
+  /**
+   * Build in Docker even when cobc is installed locally.
+   * @default false
+   */
+  readonly forceDocker?: boolean;
+  /**
+   * The Docker image to build in. It must contain GnuCOBOL, Node.js 20+ and
+   * cobolambda at /cobolambda (see layer/Dockerfile, which is the default).
+   * @default the image built from layer/Dockerfile for the function's architecture
+   */
+  readonly image?: DockerImage;
+  /**
+   * Where progress lines of the build go.
+   * @default process.stderr
+   */
+  readonly log?: (line: string) => void;
+}
+
+export interface CobolRuntimeLayerProps {
+  /**
+   * The folder of COBOL programs the layer serves (the GnuCOBOL runtime it
+   * carries is the one those programs need).
+   */
+  readonly cobolDir: string;
+  /** @default the host's architecture */
+  readonly architecture?: lambda.Architecture;
+  readonly bundling?: CobolBundlingOptions;
+}
+
+/** A Function URL for the function. */
+export interface CobolFunctionUrlOptions {
+  /**
+   * `AWS_IAM` (callers sign with SigV4 and need `lambda:InvokeFunctionUrl`) or
+   * `NONE` (anyone on the internet can call it: a public resource policy).
+   * @default lambda.FunctionUrlAuthType.AWS_IAM
+   */
+  readonly authType?: lambda.FunctionUrlAuthType;
+  readonly cors?: lambda.FunctionUrlCorsOptions;
+}
+
+export interface CobolFunctionProps
+  extends Omit<lambda.FunctionOptions, 'logRetention' | 'logGroup' | 'architecture' | 'layers'> {
+  /**
+   * The COBOL main program, e.g. `cobol/payroll.cbl`. Its folder is the COBOL
+   * folder: copybooks (the folder and its `copybooks/`), dialect, flags, I/O
+   * mode and subprograms come from there and its `cobolambda.json`, exactly as
+   * `cobolambda build` and `cobolambda dev` read them.
+   */
+  readonly entry: string;
+  /**
+   * Function timeout.
+   * @default `timeoutSeconds` from cobolambda.json, else 30 seconds
+   */
+  readonly timeout?: lambda.FunctionOptions['timeout'];
+  /**
+   * Memory in MB.
+   * @default `memorySizeMb` from cobolambda.json, else 256
+   */
+  readonly memorySize?: number;
+  /** @default the host's architecture (x86_64 on an Intel/AMD machine, arm64 on Graviton/Apple silicon) */
+  readonly architecture?: lambda.Architecture;
+  /**
+   * Environment variables, merged over the program's `environment` in
+   * cobolambda.json. `COBOLAMBDA_PROGRAM_DIR` is set by the construct.
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * How long the function's log group keeps logs. The construct creates the
+   * log group (so the role can be scoped to it) unless `logGroup` is given.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /** Use this log group instead of creating one; the role may write to it only. */
+  readonly logGroup?: logs.ILogGroup;
+  /**
+   * Add a Function URL. `true` means `AWS_IAM` auth.
+   * @default no Function URL
+   */
+  readonly functionUrl?: boolean | CobolFunctionUrlOptions;
+  /**
+   * The runtime layer to attach.
+   * @default the stack's shared CobolRuntimeLayer for the COBOL folder and architecture
+   */
+  readonly runtimeLayer?: ILayerVersion;
+  /** Extra layers after the runtime layer (at most 4: Lambda allows 5). */
+  readonly extraLayers?: ILayerVersion[];
+  readonly bundling?: CobolBundlingOptions;
+}
