@@ -27,7 +27,7 @@ export interface Value88 {
 
 /** A VALUE clause: a literal (`text` for alphanumeric, `number` as a decimal string) or a figurative constant. */
 export type FieldValue =
-  | { text: string }
+  | { text: string; hex?: boolean }
   | { number: string }
   | { figurative: 'SPACES' | 'ZEROS' | 'HIGH-VALUES' | 'LOW-VALUES' | 'QUOTES' }
   | { all: string };

@@ -1,0 +1,7 @@
+// Copybook parser and record layouts for the `record` I/O mode.
+export { parseCopybook, dialectForStd, type ParseOptions } from './parser.ts';
+export { CopybookError, type SourceFormat } from './source.ts';
+export type { RecordLayout, LayoutField, FieldKind, FieldValue, Value88, OccursInfo, Dialect } from './layout.ts';
+export { jsonName, cobolName } from './names.ts';
+export { encodeRecord, decodeRecord, numberToDecimal, RecordDataError, type EncodeOptions, type FieldProblem } from './data.ts';
+export { flattenLayout, type FlatField } from './flatten.ts';

@@ -1,0 +1,1 @@
+       77  GRAND-TOTAL         PIC S9(9)V99 COMP-3 VALUE 1.5.
