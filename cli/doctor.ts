@@ -2,8 +2,7 @@
 // when it may (root or passwordless sudo) and saying exactly what to install when not.
 import { execFileSync, spawnSync } from 'node:child_process';
 
-/** Debian packages the build and the tests need: cobc, and the static archives programs are linked with. */
-export const DEBIAN_PACKAGES = ['gnucobol3', 'libcob4-dev', 'libgmp-dev', 'libdb5.3-dev', 'libncurses-dev', 'libxml2-dev'];
+import { APT_PACKAGES as DEBIAN_PACKAGES } from '../layer/toolchain.ts';
 
 function missingPackages(packages: string[]): string[] {
   return packages.filter((pkg) => {

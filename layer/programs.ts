@@ -22,6 +22,8 @@ export interface ProgramSettings {
   environment?: Record<string, string>;
   /** Further COBOL sources CALLed by this program, linked into its executable. */
   subprograms?: string[];
+  /** A payload to try the function with; `dev` prints it in its example commands. */
+  example?: string;
 }
 
 export interface ProgramSpec {
@@ -41,6 +43,7 @@ export interface ProgramSpec {
   timeoutSeconds: number;
   memorySizeMb: number;
   environment: Record<string, string>;
+  example?: string;
 }
 
 export interface ProjectConfig {
@@ -145,6 +148,7 @@ function toSpec(
     timeoutSeconds,
     memorySizeMb,
     environment: settings.environment ?? {},
+    example: settings.example,
   };
 }
 

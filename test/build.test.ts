@@ -102,7 +102,7 @@ describe('building the samples', () => {
 
   it('runs every program from the unzipped layers with only their lib/ on LD_LIBRARY_PATH', () => {
     expect(run(join(opt, 'bin/hello'), 'Ada\n')).toMatchObject({ stdout: 'Hello, Ada!\n', status: 0 });
-    expect(run(join(opt, 'bin/hello'), '{"name":"Ada"}\n').stdout).toBe('Hello, {"name":"Ada"}!\n');
+    expect(run(join(opt, 'bin/hello'), '{"name":"Ada"}\n').stdout).toBe('Hello, Ada!\n');
     const loan = run(join(opt, 'bin/loan'), '10000\n6\n12\n');
     expect(loan.status).toBe(0);
     expect(loan.stdout).toMatch(/Monthly payment\s+860\.66/);

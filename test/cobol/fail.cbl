@@ -9,6 +9,8 @@ WORKING-STORAGE SECTION.
 01 WS-LINE PIC X(1000) VALUE ALL "x".
 PROCEDURE DIVISION.
     ACCEPT WS-MODE
+    *> Through the Invoke API the mode arrives as a JSON string: drop its quotes.
+    INSPECT WS-MODE REPLACING ALL '"' BY SPACE
     EVALUATE FUNCTION TRIM(WS-MODE)
       WHEN "ok"
         DISPLAY "still serving"

@@ -1,0 +1,210 @@
+// One execution environment, as Lambda has them: a real bootstrap process and
+// the Runtime API it talks to. It runs one invocation at a time and keeps the
+// lines its bootstrap logs for that invocation.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { RuntimeApiServer, type InvocationOutcome } from './runtime-api-server.ts';
+import { killTree, treeRssKb } from './process-tree.ts';
+
+export interface FunctionSettings {
+  name: string;
+  /** Folder holding `bootstrap` (the runtime layer as unzipped). */
+  runtimeDir: string;
+  /** Folder holding the program executables. */
+  programDir: string;
+  memorySizeMb: number;
+  timeoutSeconds: number;
+  environment: Record<string, string>;
+  region: string;
+  accountId: string;
+}
+
+export function functionArn(f: Pick<FunctionSettings, 'region' | 'accountId' | 'name'>): string {
+  return `arn:aws:lambda:${f.region}:${f.accountId}:function:${f.name}`;
+}
+
+export interface EnvironmentInvocation {
+  requestId: string;
+  payload: Buffer;
+  clientContext?: string;
+  traceId?: string;
+}
+
+export interface EnvironmentResult {
+  outcome: InvocationOutcome;
+  durationMs: number;
+  maxMemoryMb: number;
+  initDurationMs?: number;
+  /** The environment cannot be reused (timed out, crashed): the pool drops it. */
+  reset: boolean;
+  logLines: string[];
+}
+
+export class ExecutionEnvironment {
+  readonly id = randomUUID().slice(0, 8);
+  private readonly api = new RuntimeApiServer();
+  private child: ChildProcess | undefined;
+  private initDurationMs: number | undefined;
+  private initReported = false;
+  private dead = false;
+  private exitListeners: Array<(reason: string) => void> = [];
+  private currentLog: string[] | undefined;
+  private stderrPending = '';
+
+  constructor(
+    readonly settings: FunctionSettings,
+    private readonly writeLog: (line: string) => void,
+  ) {}
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  /** Starts the bootstrap and waits for its first `next` (the cold start), or its failure. */
+  async start(): Promise<{ ok: true } | { ok: false; outcome: InvocationOutcome }> {
+    const s = this.settings;
+    const address = await this.api.listen();
+    const started = performance.now();
+    const firstNext = new Promise<void>((resolve) => this.api.onNext(resolve));
+    const initError = new Promise<InvocationOutcome>((resolve) =>
+      this.api.onInitError((e) => resolve({ kind: 'error', errorType: e.errorType, body: e.body })),
+    );
+    const child = spawn(join(s.runtimeDir, 'bootstrap'), [], {
+      env: this.lambdaEnvironment(address),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so resetting the environment takes everything in it and nothing else.
+      detached: true,
+    });
+    this.child = child;
+    child.stdout!.on('data', (c: Buffer) => this.onLogData(c));
+    child.stderr!.on('data', (c: Buffer) => this.onLogData(c));
+    const exited = new Promise<InvocationOutcome>((resolve) => {
+      child.on('error', (err) => this.onExit(`Runtime exited with error: ${err.message}`));
+      child.on('exit', (code, signal) =>
+        this.onExit(signal ? `Runtime exited with error: signal: ${signal.toLowerCase()}` : `Runtime exited with error: exit status ${code}`),
+      );
+      this.exitListeners.push((reason) => resolve(exitOutcome(reason)));
+    });
+    const first = await Promise.race([firstNext.then(() => undefined), initError, exited]);
+    if (first !== undefined) {
+      this.kill();
+      return { ok: false, outcome: first };
+    }
+    this.initDurationMs = performance.now() - started;
+    return { ok: true };
+  }
+
+  async invoke(inv: EnvironmentInvocation): Promise<EnvironmentResult> {
+    const s = this.settings;
+    const log: string[] = [];
+    this.currentLog = log;
+    const startedAt = performance.now();
+    const deadlineMs = Date.now() + s.timeoutSeconds * 1000;
+    const initDurationMs = this.initReported ? undefined : this.initDurationMs;
+    this.initReported = true;
+
+    let maxRssKb = this.child?.pid ? treeRssKb(this.child.pid) : 0;
+    const sampler = setInterval(() => {
+      if (this.child?.pid) maxRssKb = Math.max(maxRssKb, treeRssKb(this.child.pid));
+    }, 20);
+
+    let timer: NodeJS.Timeout | undefined;
+    const { outcome } = this.api.invoke({
+      requestId: inv.requestId,
+      event: inv.payload,
+      deadlineMs,
+      invokedFunctionArn: functionArn(s),
+      traceId: inv.traceId,
+      clientContext: inv.clientContext,
+    });
+    const exited = new Promise<{ outcome: InvocationOutcome; reset: true }>((resolve) =>
+      this.exitListeners.push((reason) => resolve({ outcome: exitOutcome(reason), reset: true })),
+    );
+    const timedOut = new Promise<{ outcome: InvocationOutcome; reset: true }>((resolve) => {
+      // Lambda's own limit, a little after the runtime's deadline so its own timeout answer normally wins.
+      timer = setTimeout(() => {
+        const message = `${new Date().toISOString()} ${inv.requestId} Task timed out after ${s.timeoutSeconds.toFixed(2)} seconds`;
+        resolve({
+          outcome: { kind: 'error', errorType: 'Sandbox.Timedout', body: Buffer.from(JSON.stringify({ errorMessage: message })) },
+          reset: true,
+        });
+      }, s.timeoutSeconds * 1000 + 50);
+    });
+    const result = await Promise.race([outcome.then((o) => ({ outcome: o, reset: false })), exited, timedOut]);
+    clearTimeout(timer);
+    clearInterval(sampler);
+    if (this.child?.pid && !this.dead) maxRssKb = Math.max(maxRssKb, treeRssKb(this.child.pid));
+    const durationMs = performance.now() - startedAt;
+    this.currentLog = undefined;
+    if (result.reset) this.kill();
+    return {
+      outcome: result.outcome,
+      durationMs,
+      maxMemoryMb: Math.max(1, Math.round(maxRssKb / 1024)),
+      initDurationMs,
+      reset: result.reset,
+      logLines: log,
+    };
+  }
+
+  kill(): void {
+    if (this.child?.pid && !this.dead) killTree(this.child.pid);
+    this.dead = true;
+    this.api.failAll(exitOutcome('Runtime exited with error: environment reset'));
+    void this.api.close();
+  }
+
+  private onExit(reason: string): void {
+    if (this.child?.pid) killTree(this.child.pid);
+    const wasDead = this.dead;
+    this.dead = true;
+    if (!wasDead) this.writeLog(`${this.settings.name} [${this.id}] ${reason}`);
+    for (const l of this.exitListeners.splice(0)) l(reason);
+  }
+
+  private onLogData(chunk: Buffer): void {
+    this.stderrPending += chunk.toString('utf8');
+    let nl: number;
+    while ((nl = this.stderrPending.indexOf('\n')) >= 0) {
+      const line = this.stderrPending.slice(0, nl);
+      this.stderrPending = this.stderrPending.slice(nl + 1);
+      this.currentLog?.push(line);
+      this.writeLog(`${this.settings.name} ${line}`);
+    }
+  }
+
+  private lambdaEnvironment(address: string): Record<string, string> {
+    const s = this.settings;
+    // What Lambda sets for a provided.al2023 function; none of the developer's own
+    // environment (AWS credentials included) leaks into the function.
+    return {
+      PATH: `${s.programDir}:/usr/local/bin:/usr/bin:/bin`,
+      LD_LIBRARY_PATH: join(s.runtimeDir, 'lib'),
+      LANG: 'en_US.UTF-8',
+      TZ: ':UTC',
+      AWS_LAMBDA_RUNTIME_API: address,
+      _HANDLER: s.name,
+      LAMBDA_TASK_ROOT: s.programDir,
+      LAMBDA_RUNTIME_DIR: s.runtimeDir,
+      AWS_LAMBDA_FUNCTION_NAME: s.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(s.memorySizeMb),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${s.name}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${this.id}`,
+      AWS_REGION: s.region,
+      AWS_DEFAULT_REGION: s.region,
+      COBOLAMBDA_PROGRAM_DIR: s.programDir,
+      COBOLAMBDA_NODE: process.env.COBOLAMBDA_NODE ?? process.execPath,
+      ...s.environment,
+    };
+  }
+}
+
+function exitOutcome(reason: string): InvocationOutcome {
+  return {
+    kind: 'error',
+    errorType: 'Runtime.ExitError',
+    body: Buffer.from(JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: reason })),
+  };
+}

@@ -1,0 +1,232 @@
+// The Lambda Invoke API (and ListFunctions/GetFunction) over HTTP, so the AWS
+// CLI and @aws-sdk/client-lambda work unchanged against `dev`.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { FunctionPool, TooManyRequestsError, type InvocationReport } from './function-pool.ts';
+import { functionArn } from './execution-environment.ts';
+import { readBody } from './runtime-api-server.ts';
+
+export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
+export const MAX_ASYNC_PAYLOAD = 256 * 1024;
+const LOG_TAIL_BYTES = 4096;
+const API_PREFIX = '/2015-03-31/functions';
+
+export interface InvokeApiOptions {
+  functions: () => Map<string, FunctionPool>;
+  writeLog: (line: string) => void;
+  /** Slow clients are cut off after this long without a complete request. */
+  requestTimeoutMs?: number;
+}
+
+class ServiceError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly extra: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class InvokeApi {
+  readonly server: http.Server;
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: InvokeApiOptions) {
+    this.server = http.createServer({ requestTimeout: options.requestTimeoutMs ?? 30_000, headersTimeout: 10_000 }, (req, res) => {
+      this.route(req, res).catch((err: unknown) => {
+        const e = err instanceof ServiceError ? err : new ServiceError(500, 'ServiceException', (err as Error).message);
+        sendError(res, e);
+      });
+    });
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  async listen(port: number, host: string): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    const addr = this.server.address() as AddressInfo;
+    return `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  }
+
+  /** Event invocations still running. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.background]);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (req.method === 'GET' && (path === API_PREFIX || path === `${API_PREFIX}/`)) return this.listFunctions(res);
+    if (!path.startsWith(`${API_PREFIX}/`)) throw new ServiceError(404, 'UnknownOperationException', `no such operation: ${req.method} ${path}`);
+    const rest = path.slice(API_PREFIX.length + 1).split('/');
+    const name = decodeSegment(rest[0]!);
+    const qualifier = url.searchParams.get('Qualifier') ?? undefined;
+    const op = rest.slice(1).join('/');
+    if (req.method === 'POST' && op === 'invocations') return this.invoke(req, res, name, qualifier);
+    if (req.method === 'GET' && op === '') return this.getFunction(res, name, qualifier, true);
+    if (req.method === 'GET' && op === 'configuration') return this.getFunction(res, name, qualifier, false);
+    throw new ServiceError(404, 'UnknownOperationException', `no such operation: ${req.method} ${path}`);
+  }
+
+  private find(nameOrArn: string, qualifier: string | undefined): FunctionPool {
+    // Accepts a name, a partial ARN (123456789012:function:name) or a full ARN, with an optional :qualifier.
+    const m = /^(?:arn:aws:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?([A-Za-z0-9_-]{1,64})(?::(\$LATEST|[A-Za-z0-9_-]+))?$/.exec(nameOrArn);
+    const name = m?.[1];
+    const q = qualifier ?? m?.[2];
+    const pool = name ? this.options.functions().get(name) : undefined;
+    if (!pool || (q !== undefined && q !== '$LATEST')) {
+      const shown = nameOrArn.length > 200 ? `${nameOrArn.slice(0, 200)}…` : nameOrArn;
+      throw new ServiceError(404, 'ResourceNotFoundException', `Function not found: ${pool ? `${functionArn(pool.settings)}:${q}` : shown}`);
+    }
+    return pool;
+  }
+
+  private async invoke(req: http.IncomingMessage, res: http.ServerResponse, name: string, qualifier: string | undefined): Promise<void> {
+    const pool = this.find(name, qualifier);
+    const type = headerText(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+    if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
+      throw new ServiceError(400, 'InvalidParameterValueException', `X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not ${type}`);
+    }
+    const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
+    const { body, tooLarge } = await readBody(req, limit);
+    if (tooLarge) {
+      throw new ServiceError(413, 'RequestTooLargeException', `Request must be smaller than ${limit} bytes for the ${type === 'Event' ? 'Event' : 'InvokeFunction'} operation`);
+    }
+    if (body.length > 0) {
+      try {
+        JSON.parse(body.toString('utf8'));
+      } catch (err) {
+        throw new ServiceError(400, 'InvalidRequestContentException', `Could not parse request body into json: ${(err as Error).message}`);
+      }
+    }
+    const requestId = randomUUID();
+    const clientContextB64 = headerText(req, 'x-amz-client-context');
+    const clientContext = clientContextB64 ? Buffer.from(clientContextB64, 'base64').toString('utf8') : undefined;
+    const traceId = headerText(req, 'x-amzn-trace-id');
+    const invocation = { requestId, payload: body, clientContext, traceId };
+
+    if (type === 'DryRun') {
+      res.writeHead(204, { 'x-amzn-requestid': requestId });
+      return void res.end();
+    }
+    if (type === 'Event') {
+      // Lambda queues events and retries throttles itself: so do we, so no event is lost.
+      const run = this.runEvent(pool, invocation);
+      this.background.add(run);
+      void run.finally(() => this.background.delete(run));
+      res.writeHead(202, { 'x-amzn-requestid': requestId, 'content-length': 0 });
+      return void res.end();
+    }
+    let report: InvocationReport;
+    try {
+      report = await pool.invoke(invocation);
+    } catch (err) {
+      if (err instanceof TooManyRequestsError) {
+        throw new ServiceError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+      }
+      throw err;
+    }
+    const headers: http.OutgoingHttpHeaders = {
+      'content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+      'x-amz-executed-version': '$LATEST',
+      'content-length': report.outcome.body.length,
+    };
+    if (report.outcome.kind === 'error') headers['x-amz-function-error'] = 'Unhandled';
+    if ((headerText(req, 'x-amz-log-type') ?? 'None') === 'Tail') {
+      const log = Buffer.from(`${report.log.join('\n')}\n`);
+      headers['x-amz-log-result'] = log.subarray(Math.max(0, log.length - LOG_TAIL_BYTES)).toString('base64');
+    }
+    res.writeHead(200, headers);
+    res.end(report.outcome.body);
+  }
+
+  private async runEvent(pool: FunctionPool, invocation: Parameters<FunctionPool['invoke']>[0]): Promise<void> {
+    for (let delay = 10; ; delay = Math.min(delay * 2, 500)) {
+      try {
+        const report = await pool.invoke(invocation);
+        const result = report.outcome.kind === 'error' ? `failed: ${report.outcome.body.toString('utf8', 0, 300)}` : 'succeeded';
+        this.options.writeLog(`${pool.settings.name} Event ${invocation.requestId} ${result}`);
+        return;
+      } catch (err) {
+        if (!(err instanceof TooManyRequestsError)) {
+          this.options.writeLog(`${pool.settings.name} Event ${invocation.requestId} failed: ${(err as Error).message}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private listFunctions(res: http.ServerResponse): void {
+    const functions = [...this.options.functions().values()].map((p) => configuration(p));
+    sendJson(res, 200, { Functions: functions });
+  }
+
+  private getFunction(res: http.ServerResponse, name: string, qualifier: string | undefined, withCode: boolean): void {
+    const pool = this.find(name, qualifier);
+    const config = configuration(pool);
+    sendJson(res, 200, withCode ? { Configuration: config, Code: { RepositoryType: 'S3', Location: `file://${pool.settings.programDir}` } } : config);
+  }
+}
+
+function configuration(pool: FunctionPool): Record<string, unknown> {
+  const s = pool.settings;
+  return {
+    FunctionName: s.name,
+    FunctionArn: functionArn(s),
+    Runtime: 'provided.al2023',
+    Handler: s.name,
+    Role: `arn:aws:iam::${s.accountId}:role/cobolambda-local`,
+    CodeSize: 0,
+    Description: 'GnuCOBOL program served by cobolambda dev',
+    Timeout: s.timeoutSeconds,
+    MemorySize: s.memorySizeMb,
+    Version: '$LATEST',
+    PackageType: 'Zip',
+    Architectures: [process.arch === 'arm64' ? 'arm64' : 'x86_64'],
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+    Environment: { Variables: s.environment },
+  };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function headerText(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function sendError(res: http.ServerResponse, err: ServiceError): void {
+  if (res.headersSent) return void res.destroy();
+  // The request body may not have been read: close rather than reuse the connection.
+  sendJson(
+    res,
+    err.status,
+    { __type: err.type, Type: 'User', message: err.message, ...err.extra },
+    { 'x-amzn-errortype': err.type, 'x-amzn-requestid': randomUUID(), connection: 'close' },
+  );
+}
