@@ -394,7 +394,11 @@ function encodeFields(buf: Buffer, shift: number, fields: LayoutField[], obj: Js
     }
     const counted = state.counters.get(f);
     if (value === undefined && counted !== undefined) value = counted;
-    if (value === undefined) writeDefault(buf, shift + f.offset, f);
+    if (value === undefined && f.redefines) {
+      // A chosen redefinition left out: the area starts as its first definition would (its VALUE, as in COBOL).
+      const base = fields.find((b) => b.name === f.redefines && !b.redefines);
+      writeDefault(buf, shift + f.offset, base ?? f);
+    } else if (value === undefined) writeDefault(buf, shift + f.offset, f);
     else encodeOne(buf, shift + f.offset, shift, f, value, fieldPath, state);
   }
 }
