@@ -5,7 +5,8 @@ import { mkdirSync, readFileSync, watch, writeFileSync, type FSWatcher } from 'n
 import { join, resolve } from 'node:path';
 import { bundleRuntime } from '../runtime/bundle.ts';
 import { discoverPrograms, type ProgramSpec } from '../layer/programs.ts';
-import { compileProgram, programMetadata } from '../layer/build.ts';
+import { compileProgram } from '../layer/build.ts';
+import { programMetadata, MetadataError } from '../layer/metadata.ts';
 import { FunctionPool } from './function-pool.ts';
 import { InvokeApi } from './invoke-api.ts';
 import type { FunctionSettings } from './execution-environment.ts';
@@ -84,10 +85,17 @@ export class DevServer {
     const seen = new Set<string>();
     for (const spec of specs) {
       seen.add(spec.name);
-      const result = await compileProgram(spec, binDir, { cacheDir: join(resolve(this.options.workDir), 'cache') });
+      let result = await compileProgram(spec, binDir, { cacheDir: join(resolve(this.options.workDir), 'cache') });
+      if (result.ok) {
+        try {
+          writeFileSync(join(metaDir, `${spec.name}.json`), JSON.stringify(programMetadata(spec)));
+        } catch (err) {
+          if (!(err instanceof MetadataError)) throw err;
+          result = { ...result, ok: false, messages: err.message };
+        }
+      }
       if (!result.ok) log(`dev: ${spec.name} does not compile; its invocations fail until it does:\n${result.messages}`);
       else if (!result.cached) log(`dev: compiled ${spec.name} in ${result.compileMs} ms`);
-      writeFileSync(join(metaDir, `${spec.name}.json`), JSON.stringify(programMetadata(spec)));
       const settings: FunctionSettings = {
         name: spec.name,
         runtimeDir: this.runtimeDir,

@@ -36,6 +36,8 @@ import {
   type LinkStrategy,
 } from './toolchain.ts';
 import { writeDeterministicZip } from './zip.ts';
+import { copybooksOf } from './copybooks.ts';
+import { programMetadata, MetadataError } from './metadata.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const NODE_PACKAGE_DIR = join(here, 'node');
@@ -107,28 +109,12 @@ export interface CompileResult {
   compileMs: number;
 }
 
-/** What the runtime learns about a program: `cobolambda/programs/<name>.json` in the programs layer. */
-export function programMetadata(spec: ProgramSpec): Record<string, unknown> {
-  const meta: Record<string, unknown> = {
-    name: spec.name,
-    mode: spec.mode,
-    source: basename(spec.source),
-    timeoutSeconds: spec.timeoutSeconds,
-    memorySizeMb: spec.memorySizeMb,
-    environment: spec.environment,
-  };
-  if (spec.input) meta.input = spec.input;
-  if (spec.output) meta.output = spec.output;
-  if (spec.std) meta.std = spec.std;
-  return meta;
-}
 
 // ---------------------------------------------------------------------------
 // Compiling one program
 
 /** Fixed compile date written into every module (WHEN-COMPILED), for reproducible binaries. */
 const FIXED_MODULE_DATE = { formatted: 'Jan 01 1980 00:00:00', date: '19800101', time: '0' };
-const COPYBOOK_EXTENSIONS = ['', '.cpy', '.CPY', '.cob', '.COB', '.cbl', '.CBL'];
 
 /** cobc arguments for one source, apart from -C/-x/-o. */
 function cobcArgs(spec: ProgramSpec): string[] {
@@ -137,30 +123,6 @@ function cobcArgs(spec: ProgramSpec): string[] {
   for (const dir of spec.copybookDirs) args.push('-I', dir);
   args.push(...spec.cobcFlags);
   return args;
-}
-
-/** The copybooks a source COPYs, transitively, as resolved files (missing ones by name). */
-export function copybooksOf(source: string, dirs: string[], seen = new Set<string>()): string[] {
-  const text = readFileSync(source, 'latin1');
-  const found: string[] = [];
-  for (const rawLine of text.split('\n')) {
-    // Fixed-format comment lines (indicator * or / in column 7) and *> comments.
-    if (/^.{6}[*/]/.test(rawLine)) continue;
-    const line = rawLine.replace(/\*>.*$/, '');
-    for (const m of line.matchAll(/\bCOPY\s+(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9][A-Za-z0-9_.-]*))/gi)) {
-      const name = (m[1] ?? m[2] ?? m[3] ?? '').replace(/\.$/, '');
-      const candidates = [dirname(source), ...dirs].flatMap((d) =>
-        [name, name.toLowerCase(), name.toUpperCase()].flatMap((n) => COPYBOOK_EXTENSIONS.map((e) => join(d, n + e))),
-      );
-      const file = candidates.find((c) => existsSync(c) && statSync(c).isFile());
-      const key = file ?? `missing:${name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      found.push(key);
-      if (file) found.push(...copybooksOf(file, dirs, seen));
-    }
-  }
-  return found;
 }
 
 function defaultCacheDir(): string {
@@ -338,8 +300,15 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       r = { ok: false, binary: '', messages: (err as Error).message, cached: false, compileMs: 0 };
     }
     if (r.ok) {
+      try {
+        writeFileSync(join(metaDir, `${spec.name}.json`), `${JSON.stringify(programMetadata(spec))}\n`);
+      } catch (err) {
+        if (!(err instanceof MetadataError)) throw err;
+        r = { ...r, ok: false, messages: err.message };
+      }
+    }
+    if (r.ok) {
       const sizeBytes = statSync(r.binary).size;
-      writeFileSync(join(metaDir, `${spec.name}.json`), `${JSON.stringify(programMetadata(spec), null, 2)}\n`);
       programs.push({ name: spec.name, source: spec.source, binary: r.binary, sizeBytes, linking, compileMs: r.compileMs, cached: r.cached });
       log(`${tag}: ok, ${fmtMb(sizeBytes)}${r.cached ? ' (cached)' : `, ${r.compileMs} ms`}`);
       if (r.messages) log(indent(r.messages));

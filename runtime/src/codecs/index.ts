@@ -1,8 +1,50 @@
-// Which codec a program uses. Raw unless the build wrote metadata saying otherwise.
+// Which codec a program uses, from the metadata the build writes beside the
+// programs (`<programDir>/../cobolambda/programs/<name>.json`); raw without it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Codec } from './codec.ts';
-import type { Diagnostic } from '../diagnostic.ts';
+import { diagnostic, type Diagnostic } from '../diagnostic.ts';
+import type { RecordLayout } from './copybook/layout.ts';
+import type { RecordCodecOptions } from './record.ts';
 import { rawCodec } from './raw.ts';
+import { linesCodec } from './lines.ts';
+import { recordCodec } from './record.ts';
 
-export function codecFor(_programName: string, _programDir: string): Codec | Diagnostic {
-  return rawCodec;
+/** What the build tells the runtime about one program. */
+export interface ProgramMetadata {
+  name: string;
+  mode: 'raw' | 'lines' | 'record' | 'http';
+  /** record mode: the parsed input and output copybooks. */
+  input?: RecordLayout;
+  output?: RecordLayout;
+  record?: RecordCodecOptions;
+}
+
+export function metadataFile(programName: string, programDir: string): string {
+  return join(programDir, '..', 'cobolambda', 'programs', `${programName}.json`);
+}
+
+export function codecFor(programName: string, programDir: string): Codec | Diagnostic {
+  const file = metadataFile(programName, programDir);
+  if (!existsSync(file)) return rawCodec;
+  let meta: ProgramMetadata;
+  try {
+    meta = JSON.parse(readFileSync(file, 'utf8')) as ProgramMetadata;
+  } catch (err) {
+    return diagnostic('Runtime.InvalidMetadata', `program metadata ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  switch (meta.mode) {
+    case undefined:
+    case 'raw':
+      return rawCodec;
+    case 'lines':
+      return linesCodec;
+    case 'record':
+      if (!meta.input || !meta.output) {
+        return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: record mode needs input and output layouts`);
+      }
+      return recordCodec(meta.input, meta.output, meta.record);
+    default:
+      return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: unknown mode ${JSON.stringify(meta.mode)}`);
+  }
 }
