@@ -12,6 +12,8 @@ commands:
         serve every program as a local Lambda function (Invoke API), rebuilt on change
   invoke FUNCTION [--payload JSON|@file] [--endpoint URL|aws] [--region R] [--log]
         invoke a function (default endpoint: the local dev server; "aws" for AWS itself)
+  deploy [cdk deploy options]
+        build and deploy every program to AWS with the CDK app (npx cdk deploy)
   doctor [--no-install]
         check (and install, as root or with sudo) GnuCOBOL and the libraries the build links
 `;
@@ -76,6 +78,13 @@ const commands: Record<string, Command> = {
       region: values.region ?? process.env.AWS_REGION ?? 'us-east-1',
       envVarsFile: values['env-vars'],
     });
+  },
+
+  async deploy(args) {
+    // The CDK app bundles (compiles) each program itself; this is `cdk deploy` with the project's app.
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync('npx', ['cdk', 'deploy', ...args], { stdio: 'inherit' });
+    return r.status ?? 1;
   },
 
   async invoke(args) {
