@@ -51,6 +51,9 @@ export class ExecutionEnvironment {
   private exitListeners: Array<(reason: string) => void> = [];
   private currentLog: string[] | undefined;
   private stderrPending = '';
+  /** The log stream name is unique to this environment, and every process in it inherits it. */
+  private readonly logStream = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${this.id}`;
+  private readonly marker = `AWS_LAMBDA_LOG_STREAM_NAME=${this.logStream}`;
 
   constructor(
     readonly settings: FunctionSettings,
@@ -149,14 +152,15 @@ export class ExecutionEnvironment {
   }
 
   kill(): void {
-    if (this.child?.pid && !this.dead) killTree(this.child.pid);
+    if (this.child?.pid && !this.dead) killTree(this.child.pid, this.marker);
     this.dead = true;
     this.api.failAll(exitOutcome('Runtime exited with error: environment reset'));
     void this.api.close();
   }
 
   private onExit(reason: string): void {
-    if (this.child?.pid) killTree(this.child.pid);
+    // The bootstrap is gone (and reaped): what it started is found by the environment it inherited.
+    if (this.child?.pid) killTree(this.child.pid, this.marker);
     const wasDead = this.dead;
     this.dead = true;
     if (!wasDead) this.writeLog(`${this.settings.name} [${this.id}] ${reason}`);
@@ -191,7 +195,7 @@ export class ExecutionEnvironment {
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(s.memorySizeMb),
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${s.name}`,
-      AWS_LAMBDA_LOG_STREAM_NAME: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${this.id}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: this.logStream,
       AWS_REGION: s.region,
       AWS_DEFAULT_REGION: s.region,
       COBOLAMBDA_PROGRAM_DIR: s.programDir,

@@ -18,6 +18,10 @@ function readStat(pid: number): ProcStat | undefined {
   }
 }
 
+function ownGroup(): number {
+  return readStat(process.pid)?.pgid ?? process.pid;
+}
+
 /** pid and every descendant (Linux /proc; elsewhere just pid). */
 export function processTree(pid: number): ProcStat[] {
   let entries: string[];
@@ -41,11 +45,49 @@ export function processTree(pid: number): ProcStat[] {
   return tree;
 }
 
-export function killTree(pid: number): void {
+/**
+ * Every process whose environment holds exactly `entry` (`NAME=value`). A program
+ * whose bootstrap died is reparented away from it, so only its environment, which
+ * it inherited, still tells which execution environment it belongs to.
+ */
+export function processesWithEnv(entry: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const needle = Buffer.from(`\0${entry}\0`);
+  const found: number[] = [];
+  for (const e of entries) {
+    if (e.charCodeAt(0) < 48 || e.charCodeAt(0) > 57) continue;
+    try {
+      const environ = readFileSync(`/proc/${e}/environ`);
+      if (Buffer.concat([Buffer.from([0]), environ]).includes(needle)) found.push(Number(e));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+/**
+ * Kills `pid`, its descendants and their process groups; with `envEntry`, also every
+ * process that carries it in its environment (what a dead bootstrap left behind).
+ */
+export function killTree(pid: number, envEntry?: string): void {
   const tree = processTree(pid);
+  if (envEntry !== undefined) {
+    const known = new Set(tree.map((p) => p.pid));
+    for (const orphan of processesWithEnv(envEntry)) {
+      if (orphan === process.pid || known.has(orphan)) continue;
+      const stat = readStat(orphan);
+      if (stat) tree.push(stat);
+    }
+  }
   // Only groups led by a process of this tree: never the group `dev` itself runs in.
   const pids = new Set(tree.map((p) => p.pid));
-  const groups = new Set(tree.map((p) => p.pgid).filter((g) => pids.has(g)));
+  const groups = new Set(tree.map((p) => p.pgid).filter((g) => pids.has(g) && g !== process.pid && g !== ownGroup()));
   for (const g of groups) {
     try {
       process.kill(-g, 'SIGKILL');

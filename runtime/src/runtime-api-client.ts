@@ -20,6 +20,8 @@ export interface RetryPolicy {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 10, firstDelayMs: 20, maxDelayMs: 1000 };
+/** Attempts to deliver one result (response or error) when the connection drops. */
+const RESULT_ATTEMPTS = 4;
 
 interface Reply {
   status: number;
@@ -65,7 +67,7 @@ export class RuntimeApiClient {
   }
 
   async postResponse(requestId: string, body: Buffer): Promise<number> {
-    const reply = await this.request(
+    const reply = await this.requestResending(
       'POST',
       `/2018-06-01/runtime/invocation/${encodeURIComponent(requestId)}/response`,
       body,
@@ -87,11 +89,29 @@ export class RuntimeApiClient {
   }
 
   private async postDiagnostic(path: string, error: Diagnostic): Promise<number> {
-    const reply = await this.request('POST', path, Buffer.from(JSON.stringify(error)), {
+    const reply = await this.requestResending('POST', path, Buffer.from(JSON.stringify(error)), {
       'content-type': 'application/json',
       'lambda-runtime-function-error-type': error.errorType,
     });
     return reply.status;
+  }
+
+  /**
+   * A result whose connection drops before its answer arrives is sent again on a fresh
+   * connection: otherwise the invocation would wait for an answer that never comes. The
+   * Runtime API accepts one result per request id, so a repeat that did arrive is refused, not doubled.
+   */
+  private async requestResending(method: string, path: string, body: Buffer, headers: http.OutgoingHttpHeaders): Promise<Reply> {
+    let delay = this.retry.firstDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.request(method, path, body, headers);
+      } catch (err) {
+        if (attempt >= RESULT_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, this.retry.maxDelayMs);
+      }
+    }
   }
 
   private request(method: string, path: string, body?: Buffer, headers: http.OutgoingHttpHeaders = {}): Promise<Reply> {
