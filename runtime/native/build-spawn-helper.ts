@@ -1,0 +1,29 @@
+// Builds the spawn helper (runtime/native/spawn-helper.c) with the host gcc.
+// The runtime layer ships it beside the bundle, as `cobolambda/spawn-helper`,
+// where `program-runner.ts` looks for it. It needs glibc 2.34 symbols at most.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+export const SPAWN_HELPER_SOURCE = join(here, 'spawn-helper.c');
+/** Where the helper sits relative to the layer root (beside `cobolambda/runtime.mjs`). */
+export const SPAWN_HELPER_PATH = 'cobolambda/spawn-helper';
+
+/** Compiles the helper to `outFile` (skipped when it is newer than its source). */
+export async function buildSpawnHelper(outFile: string): Promise<string> {
+  if (existsSync(outFile) && statSync(outFile).mtimeMs >= statSync(SPAWN_HELPER_SOURCE).mtimeMs) return outFile;
+  mkdirSync(dirname(outFile), { recursive: true });
+  const tmp = `${outFile}.${process.pid}.tmp`;
+  await run('gcc', ['-O2', '-s', '-Wall', '-Wl,--build-id=none', '-o', tmp, SPAWN_HELPER_SOURCE]);
+  renameSync(tmp, outFile);
+  return outFile;
+}
+
+/** Builds the helper into a runtime layer folder (the one holding `bootstrap`). */
+export function buildSpawnHelperInto(layerDir: string): Promise<string> {
+  return buildSpawnHelper(join(layerDir, SPAWN_HELPER_PATH));
+}

@@ -1,0 +1,61 @@
+// A smoke run of `npm run bench` (few iterations) so the bench cannot rot: every
+// row must be there with sane numbers. No timing thresholds: CI machines vary.
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { tempDir } from './support/cobc.ts';
+
+const run = promisify(execFile);
+
+describe('bench smoke run', () => {
+  it('writes every row with sane numbers, and the chart', async () => {
+    const out = tempDir('bench-out');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick'], {
+      env: { ...process.env, COBOLAMBDA_BENCH_OUT: out },
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 600_000,
+    });
+    expect(stdout).toContain('| goal |');
+    const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+    expect(r.quick).toBe(true);
+
+    const ids = r.latency.map((l: { id: string }) => l.id);
+    expect(ids).toEqual(['limit', 'runner-node', 'runner-native', 'runner-execa', 'dev-node', 'dev-native', 'dev-execa']);
+    for (const l of r.latency) {
+      expect(l.n, l.id).toBeGreaterThan(0);
+      expect(l.errors, l.id).toBe(0);
+      expect(l.p50, l.id).toBeGreaterThan(0);
+      expect(l.p90, l.id).toBeGreaterThanOrEqual(l.p50);
+      expect(l.p99, l.id).toBeGreaterThanOrEqual(l.p90);
+      expect(Number.isFinite(l.ratio) && l.ratio > 0, l.id).toBe(true);
+    }
+    expect(r.latency[0].ratio).toBe(1);
+
+    expect(r.throughput.map((t: { path: string; concurrency: number }) => `${t.path}x${t.concurrency}`)).toEqual([
+      'nodex1', 'nodex2', 'nodex8', 'nativex1', 'nativex2', 'nativex8',
+    ]);
+    for (const t of r.throughput) {
+      expect(t.perSecond, t.id).toBeGreaterThan(0);
+      expect(t.errors, t.id).toBe(0);
+    }
+
+    expect(r.coldStart.map((c: { id: string }) => c.id)).toEqual(['node-e-0', 'bootstrap', 'bootstrap-before']);
+    for (const c of r.coldStart) expect(c.p50 > 0 && Number.isFinite(c.ratio), c.id).toBe(true);
+
+    expect(r.linking.map((l: { strategy: string }) => l.strategy)).toEqual(['noop', 'dynamic', 'static', 'shared-noicu', 'static-libcob']);
+    for (const l of r.linking) {
+      expect(l.p50, l.strategy).toBeGreaterThan(0);
+      expect(l.programBytes, l.strategy).toBeGreaterThan(0);
+    }
+    expect(r.linking.find((l: { strategy: string }) => l.strategy === 'static-libcob').loadsOnLambda).toBe('yes');
+
+    expect(r.goals).toHaveLength(5);
+    for (const g of r.goals) expect(Number.isFinite(g.value) && g.value > 0, g.goal).toBe(true);
+
+    const svg = readFileSync(join(out, 'latency.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('limit (C launcher)');
+  }, 900_000);
+});
