@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { FunctionPool, TooManyRequestsError, type InvocationReport } from './function-pool.ts';
 import { functionArn } from './execution-environment.ts';
 import { readBody } from './runtime-api-server.ts';
+import { serveFunctionUrl } from './function-url.ts';
 
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 export const MAX_ASYNC_PAYLOAD = 256 * 1024;
@@ -17,6 +18,8 @@ export interface InvokeApiOptions {
   writeLog: (line: string) => void;
   /** Slow clients are cut off after this long without a complete request. */
   requestTimeoutMs?: number;
+  /** ...and after this long without complete headers (a client sending them byte by byte). */
+  headersTimeoutMs?: number;
 }
 
 class ServiceError extends Error {
@@ -35,7 +38,12 @@ export class InvokeApi {
   private readonly background = new Set<Promise<unknown>>();
 
   constructor(private readonly options: InvokeApiOptions) {
-    this.server = http.createServer({ requestTimeout: options.requestTimeoutMs ?? 30_000, headersTimeout: 10_000 }, (req, res) => {
+    const requestTimeout = options.requestTimeoutMs ?? 30_000;
+    // Node refuses a headers timeout longer than the request timeout, and checks both only
+    // every connectionsCheckingInterval (30 s by default): check often enough to mean it.
+    const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout);
+    const connectionsCheckingInterval = Math.max(100, Math.min(1_000, Math.floor(headersTimeout / 2)));
+    this.server = http.createServer({ requestTimeout, headersTimeout, connectionsCheckingInterval }, (req, res) => {
       this.route(req, res).catch((err: unknown) => {
         const e = err instanceof ServiceError ? err : new ServiceError(500, 'ServiceException', (err as Error).message);
         sendError(res, e);
@@ -66,6 +74,7 @@ export class InvokeApi {
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    if (await serveFunctionUrl(req, res, this.options.functions(), this.options.writeLog)) return;
     if (req.method === 'GET' && (path === API_PREFIX || path === `${API_PREFIX}/`)) return this.listFunctions(res);
     if (!path.startsWith(`${API_PREFIX}/`)) throw new ServiceError(404, 'UnknownOperationException', `no such operation: ${req.method} ${path}`);
     const rest = path.slice(API_PREFIX.length + 1).split('/');

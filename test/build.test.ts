@@ -71,7 +71,7 @@ describe('building the samples', () => {
   it('succeeds and reports program and layer sizes against the limits', () => {
     expect(first.errors).toEqual([]);
     expect(first.ok).toBe(true);
-    expect(first.programs.map((p) => p.name)).toEqual(['custbal', 'hello', 'loan', 'payslip']);
+    expect(first.programs.map((p) => p.name)).toEqual(['custbal', 'guestbook', 'hello', 'loan', 'payslip']);
     for (const p of first.programs) {
       expect(p.error).toBeUndefined();
       expect(p.sizeBytes).toBe(statSync(p.binary!).size);
@@ -85,7 +85,7 @@ describe('building the samples', () => {
       expect(l.zippedBytes).toBeLessThan(50 * 1024 * 1024);
     }
     const log = firstLog.join('\n');
-    expect(log).toMatch(/\[2\/4\] hello: compiling/);
+    expect(log).toMatch(/\[3\/5\] hello: compiling/);
     expect(log).toMatch(/^hello\s+\d+\.\d\d MB\s+static-libcob/m);
     expect(log).toMatch(/^runtime\s+\d+\.\d\d MB\s+\d+% of 50\.00 MB/m);
     expect(log).toMatch(/^total\s+\d+\.\d\d MB\s+\d+% of 250\.00 MB/m);
@@ -151,7 +151,7 @@ describe('building the samples', () => {
   it('reuses every compiled program when nothing changed', async () => {
     const again = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist1'), log: () => {} });
     expect(again.ok).toBe(true);
-    expect(again.programs.map((p) => p.cached)).toEqual([true, true, true, true]);
+    expect(again.programs.map((p) => p.cached)).toEqual([true, true, true, true, true]);
     expect(readFileSync(again.programsLayerZip).equals(readFileSync(join(work, 'dist2', 'programs-layer.zip')))).toBe(true);
   });
 });

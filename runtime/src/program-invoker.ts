@@ -42,18 +42,36 @@ export class ProgramInvoker {
     const outcome = await runProgram({
       file: this.options.programFile,
       stdin,
-      env: this.programEnv(context),
+      env: { ...this.programEnv(context), ...codec.programEnv?.(event) },
       killAtMs: context.deadlineMs - this.options.deadlineMarginMs,
       maxStdoutBytes: this.options.maxResponseBytes,
       stderr,
     });
     const tail = stderr.lastLines();
 
-    if (outcome.kind === 'exited' && (outcome.code === 0 || codec.handlesFailure)) {
+    let error: Diagnostic;
+    if (outcome.kind === 'exited' && outcome.code === 0) {
       const response = codec.decodeOutput({ stdout: outcome.stdout, exitCode: outcome.code });
-      return isDiagnostic(response) ? { ok: false, error: response } : { ok: true, response };
+      if (!isDiagnostic(response)) return { ok: true, response };
+      error = response;
+    } else {
+      error = describeFailure(programName, outcome, tail);
     }
-    return { ok: false, error: describeFailure(programName, outcome, tail) };
+    if (!codec.handlesFailure) return { ok: false, error };
+    // The codec answers failures itself (http: 502); the details go to the log.
+    this.logLine(context, `${error.errorType}: ${error.errorMessage}`);
+    const exitCode = outcome.kind === 'exited' ? outcome.code : -1;
+    const response = codec.decodeOutput({ stdout: Buffer.alloc(0), exitCode, failure: error });
+    return isDiagnostic(response) ? { ok: false, error: response } : { ok: true, response };
+  }
+
+  private logLine(context: InvocationContext, message: string): void {
+    const { jsonLogs, writeLog } = this.options;
+    writeLog(
+      jsonLogs
+        ? JSON.stringify({ timestamp: new Date().toISOString(), level: 'ERROR', requestId: context.requestId, message })
+        : `${new Date().toISOString()}\t${context.requestId}\t${message}`,
+    );
   }
 
   private programEnv(context: InvocationContext): Record<string, string> {

@@ -5,6 +5,8 @@ import type { Diagnostic } from '../diagnostic.ts';
 export interface ProgramOutput {
   stdout: Buffer;
   exitCode: number;
+  /** Set (only for codecs with `handlesFailure`) when the program failed: non-zero exit, signal, timeout, ... */
+  failure?: Diagnostic;
 }
 
 export interface Codec {
@@ -12,7 +14,13 @@ export interface Codec {
   encodeInput(event: Buffer): Buffer | Diagnostic;
   /** The program's output → response bytes, or a diagnostic. */
   decodeOutput(output: ProgramOutput): Buffer | Diagnostic;
-  /** Whether a non-zero exit still yields a response (http mode answers 502 itself). */
+  /** Extra environment variables for the program, taken from the event (http mode: the CGI variables). */
+  programEnv?(event: Buffer): Record<string, string>;
+  /**
+   * Whether a failure still yields a response (http mode answers 502 itself): every failure
+   * (non-zero exit, signal, timeout, a diagnostic from decodeOutput) is logged and passed to
+   * decodeOutput as `failure`.
+   */
   readonly handlesFailure?: boolean;
 }
 

@@ -9,6 +9,7 @@ import type { RecordCodecOptions } from './record.ts';
 import { rawCodec } from './raw.ts';
 import { linesCodec } from './lines.ts';
 import { recordCodec } from './record.ts';
+import { httpCodec } from './http.ts';
 
 /** What the build tells the runtime about one program. */
 export interface ProgramMetadata {
@@ -44,6 +45,8 @@ export function codecFor(programName: string, programDir: string): Codec | Diagn
         return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: record mode needs input and output layouts`);
       }
       return recordCodec(meta.input, meta.output, meta.record);
+    case 'http':
+      return httpCodec;
     default:
       return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: unknown mode ${JSON.stringify(meta.mode)}`);
   }
