@@ -1,6 +1,7 @@
 // `cobolambda dev`: serve cobol/ locally and tell the user how to call it.
 import { spawnSync } from 'node:child_process';
 import { DevServer } from '../dev/dev-server.ts';
+import { functionUrl } from '../dev/function-url.ts';
 
 export interface DevCliOptions {
   cobolDir: string;
@@ -33,6 +34,11 @@ export async function devCommand(o: DevCliOptions): Promise<number> {
     const payload = spec.example ?? '{}';
     const quoted = `'${payload.replaceAll("'", "'\\''")}'`;
     log(`${spec.name}  (${spec.mode}, timeout ${spec.timeoutSeconds} s, ${spec.memorySizeMb} MB)`);
+    if (spec.mode === 'http') {
+      // Served as a Function URL would be: open it in a browser.
+      log(`  ${functionUrl(url, spec.name)}  (Function URL: open it in a browser, or curl it)\n`);
+      continue;
+    }
     log(`  aws lambda invoke --endpoint-url ${url} --function-name ${spec.name}${cliV2 ? ' --cli-binary-format raw-in-base64-out' : ''} --payload ${quoted} out.json && cat out.json`);
     log(`  npx cobolambda invoke ${spec.name} --payload ${quoted}${o.port === 3001 && LOOPBACK.has(o.host) ? '' : ` --endpoint ${url}`}\n`);
   }
