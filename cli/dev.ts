@@ -1,17 +1,9 @@
 // `cobolambda dev`: serve cobol/ locally and tell the user how to call it.
 import { spawnSync } from 'node:child_process';
-import { DevServer } from '../dev/dev-server.ts';
+import { DevServer, type DevServerOptions } from '../dev/dev-server.ts';
 import { functionUrl } from '../dev/function-url.ts';
 
-export interface DevCliOptions {
-  cobolDir: string;
-  host: string;
-  port: number;
-  concurrency: number;
-  region: string;
-  timeoutSeconds?: number;
-  envVarsFile?: string;
-}
+export type DevCliOptions = Omit<DevServerOptions, 'workDir' | 'watch' | 'log'>;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
