@@ -1,6 +1,6 @@
 // The one description of a program. Build, `dev` and deploy all read programs
 // through `discoverPrograms`, so a program means the same thing everywhere.
-import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join, resolve, basename, extname } from 'node:path';
 
 export type IoMode = 'raw' | 'lines' | 'record' | 'http';
@@ -87,7 +87,12 @@ export function discoverPrograms(cobolDir: string): ProgramSpec[] {
   for (const file of readdirSync(dir).sort()) {
     const source = join(dir, file);
     if (!SOURCE_EXTENSIONS.includes(extname(file).toLowerCase())) continue;
-    if (!statSync(source).isFile() || subprogramSources.has(source)) continue;
+    if (subprogramSources.has(source)) continue;
+    const unreadable = unreadableFile(source);
+    if (unreadable) {
+      problems.push(`${source}: ${unreadable}`);
+      continue;
+    }
     const name = basename(file, extname(file)).toLowerCase();
     const clash = byName.get(name);
     if (clash) {
@@ -103,6 +108,10 @@ export function discoverPrograms(cobolDir: string): ProgramSpec[] {
     }
     programs.push(toSpec(name, source, settingsByName[name] ?? {}, dir, copybookDirs));
   }
+  for (const sub of subprogramSources) {
+    const unreadable = unreadableFile(sub);
+    if (unreadable) problems.push(`${join(dir, CONFIG_FILE)}: subprogram ${sub}: ${unreadable}`);
+  }
   for (const configured of Object.keys(settingsByName)) {
     if (!byName.has(configured)) {
       problems.push(`${join(dir, CONFIG_FILE)}: settings for "${configured}", but there is no ${configured}.cbl`);
@@ -110,6 +119,42 @@ export function discoverPrograms(cobolDir: string): ProgramSpec[] {
   }
   if (problems.length > 0) throw new ProgramDiscoveryError(problems.join('\n'));
   return programs;
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Why a source cannot be compiled, or undefined when it is a readable regular file.
+ * Checked before anything reads it: reading a FIFO would block the build forever, and a
+ * dangling symbolic link or an unreadable file would otherwise surface as a bare errno.
+ */
+export function unreadableFile(file: string): string | undefined {
+  let link: Stats;
+  try {
+    link = lstatSync(file);
+  } catch (err) {
+    return `does not exist (${(err as NodeJS.ErrnoException).code})`;
+  }
+  let st: Stats;
+  try {
+    st = statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return link.isSymbolicLink() ? `is a symbolic link to ${readlinkSync(file)}, which cannot be followed (${code})` : `cannot be read (${code})`;
+  }
+  if (!st.isFile()) return `is ${kindOf(st)}, not a source file`;
+  try {
+    closeSync(openSync(file, 'r'));
+  } catch (err) {
+    return `cannot be read (${(err as NodeJS.ErrnoException).code})`;
+  }
+  return undefined;
 }
 
 function toSpec(
