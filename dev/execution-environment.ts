@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { RuntimeApiServer, type InvocationOutcome } from './runtime-api-server.ts';
-import { killTree, treeRssKb } from './process-tree.ts';
+import { killTree, rssKb, treeRssKb } from './process-tree.ts';
 
 export interface FunctionSettings {
   name: string;
@@ -51,6 +51,7 @@ export class ExecutionEnvironment {
   private exitListeners: Array<(reason: string) => void> = [];
   private currentLog: string[] | undefined;
   private stderrPending = '';
+  private lastRssKb = 0;
   /** The log stream name is unique to this environment, and every process in it inherits it. */
   private readonly logStream = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${this.id}`;
   private readonly marker = `AWS_LAMBDA_LOG_STREAM_NAME=${this.logStream}`;
@@ -82,14 +83,17 @@ export class ExecutionEnvironment {
     this.child = child;
     child.stdout!.on('data', (c: Buffer) => this.onLogData(c));
     child.stderr!.on('data', (c: Buffer) => this.onLogData(c));
+    let onExit: ((reason: string) => void) | undefined;
     const exited = new Promise<InvocationOutcome>((resolve) => {
       child.on('error', (err) => this.onExit(`Runtime exited with error: ${err.message}`));
       child.on('exit', (code, signal) =>
         this.onExit(signal ? `Runtime exited with error: signal: ${signal.toLowerCase()}` : `Runtime exited with error: exit status ${code}`),
       );
-      this.exitListeners.push((reason) => resolve(exitOutcome(reason)));
+      onExit = (reason) => resolve(exitOutcome(reason));
+      this.exitListeners.push(onExit);
     });
     const first = await Promise.race([firstNext.then(() => undefined), initError, exited]);
+    this.removeExitListener(onExit);
     if (first !== undefined) {
       this.kill();
       return { ok: false, outcome: first };
@@ -107,7 +111,9 @@ export class ExecutionEnvironment {
     const initDurationMs = this.initReported ? undefined : this.initDurationMs;
     this.initReported = true;
 
-    let maxRssKb = this.child?.pid ? treeRssKb(this.child.pid) : 0;
+    // The whole tree is sampled while the program runs; at the edges only the
+    // bootstrap is read, since a scan of /proc costs milliseconds on every invocation.
+    let maxRssKb = this.lastRssKb;
     const sampler = setInterval(() => {
       if (this.child?.pid) maxRssKb = Math.max(maxRssKb, treeRssKb(this.child.pid));
     }, 20);
@@ -121,9 +127,11 @@ export class ExecutionEnvironment {
       traceId: inv.traceId,
       clientContext: inv.clientContext,
     });
-    const exited = new Promise<{ outcome: InvocationOutcome; reset: true }>((resolve) =>
-      this.exitListeners.push((reason) => resolve({ outcome: exitOutcome(reason), reset: true })),
-    );
+    let onExit: ((reason: string) => void) | undefined;
+    const exited = new Promise<{ outcome: InvocationOutcome; reset: true }>((resolve) => {
+      onExit = (reason) => resolve({ outcome: exitOutcome(reason), reset: true });
+      this.exitListeners.push(onExit);
+    });
     const timedOut = new Promise<{ outcome: InvocationOutcome; reset: true }>((resolve) => {
       // Lambda's own limit, a little after the runtime's deadline so its own timeout answer normally wins.
       timer = setTimeout(() => {
@@ -135,9 +143,15 @@ export class ExecutionEnvironment {
       }, s.timeoutSeconds * 1000 + 50);
     });
     const result = await Promise.race([outcome.then((o) => ({ outcome: o, reset: false })), exited, timedOut]);
+    // A listener left behind would keep this invocation's race, and with it the whole
+    // response body, alive for as long as the environment lives: one per invocation.
+    this.removeExitListener(onExit);
     clearTimeout(timer);
     clearInterval(sampler);
-    if (this.child?.pid && !this.dead) maxRssKb = Math.max(maxRssKb, treeRssKb(this.child.pid));
+    if (this.child?.pid && !this.dead) {
+      this.lastRssKb = rssKb(this.child.pid);
+      maxRssKb = Math.max(maxRssKb, this.lastRssKb);
+    }
     const durationMs = performance.now() - startedAt;
     this.currentLog = undefined;
     if (result.reset) this.kill();
@@ -156,6 +170,11 @@ export class ExecutionEnvironment {
     this.dead = true;
     this.api.failAll(exitOutcome('Runtime exited with error: environment reset'));
     void this.api.close();
+  }
+
+  private removeExitListener(listener: ((reason: string) => void) | undefined): void {
+    const i = listener ? this.exitListeners.indexOf(listener) : -1;
+    if (i >= 0) this.exitListeners.splice(i, 1);
   }
 
   private onExit(reason: string): void {

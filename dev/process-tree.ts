@@ -104,17 +104,19 @@ export function killTree(pid: number, envEntry?: string): void {
   }
 }
 
-/** Resident memory of the whole tree, in KiB. */
+/** Resident memory of one process, in KiB (0 when it is gone). */
+export function rssKb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of the whole tree, in KiB. Reads all of /proc: keep it off the hot path. */
 export function treeRssKb(pid: number): number {
   let total = 0;
-  for (const p of processTree(pid)) {
-    try {
-      const status = readFileSync(`/proc/${p.pid}/status`, 'utf8');
-      const m = /VmRSS:\s+(\d+)/.exec(status);
-      if (m) total += Number(m[1]);
-    } catch {
-      // exited meanwhile
-    }
-  }
+  for (const p of processTree(pid)) total += rssKb(p.pid);
   return total;
 }

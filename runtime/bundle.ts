@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { copyFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSpawnHelperInto } from './native/build-spawn-helper.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const BOOTSTRAP_SCRIPT = join(here, 'bootstrap');
@@ -17,7 +18,12 @@ export async function bundleRuntime(outDir: string): Promise<{ bootstrap: string
   mkdirSync(dirname(bundle), { recursive: true });
   await build({
     entryPoints: [RUNTIME_ENTRY],
-    outfile: bundle,
+    // Code splitting keeps execa (only loaded for COBOLAMBDA_SPAWN=execa) out of the file read at cold start.
+    outdir: dirname(bundle),
+    entryNames: 'runtime',
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -28,6 +34,8 @@ export async function bundleRuntime(outDir: string): Promise<{ bootstrap: string
     // esm output of cjs dependencies needs a `require` in scope.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });
+  // The posix_spawn helper that starts programs without forking Node (see program-runner.ts).
+  await buildSpawnHelperInto(outDir);
   const bootstrap = join(outDir, 'bootstrap');
   copyFileSync(BOOTSTRAP_SCRIPT, bootstrap);
   chmodSync(bootstrap, 0o755);

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { request } from 'node:http';
 import { InvokeCommand, LambdaClient, ListFunctionsCommand, GetFunctionCommand, LogType } from '@aws-sdk/client-lambda';
 import { DevServer } from '../dev/dev-server.ts';
-import { processTree } from '../dev/process-tree.ts';
+import { bootstrapRunning } from './support/processes.ts';
 import { TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
 
 const run = promisify(execFile);
@@ -199,12 +199,6 @@ describe('Invoke API semantics', () => {
 describe('execution environments', () => {
   function reportOf(log: string): string {
     return log.split('\n').find((l) => l.startsWith('REPORT'))!;
-  }
-  /** The bootstrap whose program `name` is running now. */
-  function bootstrapRunning(name: string): number {
-    const program = processTree(process.pid).find((p) => readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith(`/bin/${name}`));
-    if (!program) throw new Error(`no ${name} program is running`);
-    return program.ppid;
   }
   async function invokeTail(fn: string, payload: string) {
     const out = await sdk.send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(payload), LogType: LogType.Tail }));

@@ -11,6 +11,7 @@ import { DevServer } from '../dev/dev-server.ts';
 import { processesWithEnv, processTree } from '../dev/process-tree.ts';
 import { compileTestProgram, TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
 import { errorBody, startBootstrap } from './support/runtime-harness.ts';
+import { bootstrapRunning } from './support/processes.ts';
 
 interface Answer {
   status: number;
@@ -230,18 +231,6 @@ describe('program faults: the caller’s exact answer, then the warm environment
 });
 
 describe('bootstrap faults', () => {
-  /** The pid of the bootstrap (node) whose program `name` runs now. */
-  function bootstrapRunning(name: string): number {
-    const program = processTree(process.pid).find((p) => {
-      try {
-        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith(`/bin/${name}`);
-      } catch {
-        return false;
-      }
-    });
-    if (!program) throw new Error(`no ${name} program is running`);
-    return program.ppid;
-  }
 
   it('bootstrap killed with SIGKILL mid-invocation: Runtime.ExitError, its program is killed too, next call is a cold start', async () => {
     const pending = post(url, 'fail', '"fork-and-hang"');

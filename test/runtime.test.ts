@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { compileTestProgram, tempDir } from './support/cobc.ts';
+import { processTree } from '../dev/process-tree.ts';
 import { errorBody, startBootstrap, type BootstrapHandle } from './support/runtime-harness.ts';
 
 const programDir = tempDir('runtime-programs');
@@ -16,18 +17,18 @@ function processesMatching(pattern: string): string[] {
   }
 }
 
+/** Processes running under the bootstrap, other than its long-lived spawn helper: programs left behind. */
 function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .filter((e) => {
+  return processTree(pid)
+    .slice(1)
+    .filter((p) => {
       try {
-        const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+        return !readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('/cobolambda/spawn-helper');
       } catch {
         return false;
       }
     })
-    .map(Number);
+    .map((p) => p.pid);
 }
 
 function openFds(pid: number): number {

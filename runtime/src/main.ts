@@ -4,6 +4,7 @@ import { resolveHandler } from './handler-resolver.ts';
 import { ProgramInvoker } from './program-invoker.ts';
 import { runInvocationLoop } from './invocation-loop.ts';
 import { codecFor } from './codecs/index.ts';
+import { prepareSpawn } from './program-runner.ts';
 
 const LAMBDA_MAX_RESPONSE = 6_291_556;
 
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     await client.postInitError(handler.error).catch(() => {});
     process.exit(1);
   }
+  // Start the spawn helper during init, so the first invocation does not pay for it.
+  prepareSpawn();
   const codec = codecFor(handler.name, programDir);
   if (!('encodeInput' in codec)) {
     writeLog(codec.errorMessage);

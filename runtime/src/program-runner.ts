@@ -2,13 +2,15 @@
 // processes and nothing about HTTP or the Runtime API.
 //
 // Three ways to start the program, with the same outcomes (COBOLAMBDA_SPAWN):
-// - `node` (default): node:child_process.spawn, the program a direct child of
-//   the runtime in a process group of its own;
-// - `native`: the spawn helper (runtime/native/spawn-helper.c, shipped beside
-//   the bundle as `spawn-helper`), one long-lived process that posix_spawns each
-//   program, so Node.js does not fork its whole process per invocation (libuv
-//   forks). Programs are then children of the helper, not of the runtime.
+// - `native` (default): the spawn helper (runtime/native/spawn-helper.c, shipped
+//   beside the bundle as `spawn-helper`), one long-lived process that posix_spawns
+//   each program, so Node.js does not fork its whole process per invocation (libuv
+//   forks). Programs are then children of the helper, not of the runtime. Its
+//   stdio are real pipes, which record-mode programs need: libcob cannot OPEN
+//   /dev/stdout when it is a socket, which is what libuv's 'pipe' stdio is.
 //   When the helper is missing or cannot run, `node` is used;
+// - `node`: node:child_process.spawn, the program a direct child of the runtime
+//   in a process group of its own;
 // - `execa`: the original path. execa adds several milliseconds of stream
 //   plumbing per run and is the largest part of the bundle, so it is imported
 //   on first use only.
@@ -67,7 +69,7 @@ interface SpawnConfig {
 
 function modeFromEnv(): SpawnPath {
   const v = process.env.COBOLAMBDA_SPAWN;
-  return v === 'native' || v === 'execa' ? v : 'node';
+  return v === 'node' || v === 'execa' ? v : 'native';
 }
 
 function defaultHelperFile(): string | undefined {
