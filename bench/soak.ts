@@ -45,7 +45,10 @@ export interface SoakResult {
   seconds: number;
   byMode: Record<Mode, { sent: number; exact: number; wrong: number; p50Ms: number; p99Ms: number }>;
   answered: number;
+  /** Requests that got no HTTP answer at all. */
   lost: number;
+  /** Answers that carry no nonce, so cannot be told apart (counted as wrong too). */
+  unattributed: number;
   duplicated: number;
   misrouted: number;
   throttled: number;
@@ -209,12 +212,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const cobol = join(dir, 'cobol');
   mkdirSync(cobol);
   // The same program twice: `soak` (timeout 10 s) for every mode but hang, and
-  // `soaktimeout` (timeout 1 s: stopped 0.5 s in, the deadline margin) for hang.
+  // `soaktimeout` (timeout 2 s: stopped 1.5 s in, the deadline margin) for hang. Under
+  // load a program can take a few hundred ms to start: 1.5 s leaves it time to write its nonce.
   copyFileSync(SOAK_SOURCE, join(cobol, 'soak.cbl'));
   copyFileSync(SOAK_SOURCE, join(cobol, 'soaktimeout.cbl'));
   writeFileSync(
     join(cobol, 'cobolambda.json'),
-    JSON.stringify({ programs: { soak: { cobcFlags: ['-free'], timeoutSeconds: 10 }, soaktimeout: { cobcFlags: ['-free'], timeoutSeconds: 1 } } }),
+    JSON.stringify({ programs: { soak: { cobcFlags: ['-free'], timeoutSeconds: 10 }, soaktimeout: { cobcFlags: ['-free'], timeoutSeconds: 2 } } }),
   );
   const { dev, url, output } = await startDev(dir, options.concurrency);
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
@@ -224,6 +228,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const nonces = modes.map((_, i) => `n${runId}-${i}-${Math.floor(random() * 1e9).toString(36)}`);
   const nonceIndex = new Map(nonces.map((n, i) => [n, i]));
   const answersFor = new Array<number>(options.invocations).fill(0);
+  const gotAnswer = new Array<boolean>(options.invocations).fill(false);
+  let unattributed = 0;
   const latencies: Record<Mode, number[]> = { echo: [], fail: [], hang: [], big: [], flood: [] };
   const exact = new Array<boolean>(options.invocations).fill(false);
   let misrouted = 0;
@@ -262,8 +268,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       latencies[mode].push(performance.now() - t0);
       done++;
       if (!answer) continue;
+      gotAnswer[i] = true;
       // Whose answer is it? Every nonce found in it counts as an answer to that request.
       const seen = new Set(answer.body.toString('latin1', 0, 4096).match(nonceRe) ?? []);
+      if (seen.size === 0) unattributed++;
       for (const n of seen) {
         const j = nonceIndex.get(n);
         if (j !== undefined) answersFor[j]!++;
@@ -297,8 +305,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       concurrency: options.concurrency,
       seconds,
       byMode,
-      answered: answersFor.filter((n) => n > 0).length,
-      lost: answersFor.filter((n) => n === 0).length,
+      answered: gotAnswer.filter(Boolean).length,
+      lost: gotAnswer.filter((g) => !g).length,
+      unattributed,
       duplicated: answersFor.filter((n) => n > 1).length,
       misrouted,
       throttled,
@@ -341,7 +350,7 @@ export function summary(r: SoakResult): string {
     '',
     modes,
     '',
-    `answered ${r.answered}, lost ${r.lost}, duplicated ${r.duplicated}, misrouted ${r.misrouted}, throttled (429, retried) ${r.throttled}`,
+    `answered ${r.answered}, lost ${r.lost}, duplicated ${r.duplicated}, misrouted ${r.misrouted}, without a nonce ${r.unattributed}, throttled (429, retried) ${r.throttled}`,
     '',
     res,
     ...(r.wrongExamples.length ? ['', 'first wrong answers:', ...r.wrongExamples.map((w) => `  ${w}`)] : []),
@@ -356,5 +365,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   console.log(summary(result));
   if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
   const wrong = Object.values(result.byMode).reduce((n, m) => n + m.wrong, 0);
-  process.exitCode = result.lost + result.duplicated + result.misrouted + wrong === 0 ? 0 : 1;
+  process.exitCode = result.lost + result.duplicated + result.misrouted + result.unattributed + wrong === 0 ? 0 : 1;
 }

@@ -12,6 +12,7 @@ describe('soak (smoke)', () => {
     expect(result.lost).toBe(0);
     expect(result.duplicated).toBe(0);
     expect(result.misrouted).toBe(0);
+    expect(result.unattributed).toBe(0);
     expect(result.answered).toBe(200);
     for (const mode of Object.values(result.byMode)) expect(mode.wrong).toBe(0);
     expect(Object.values(result.byMode).every((m) => m.sent > 0)).toBe(true);
