@@ -59,6 +59,7 @@ const IO_MODES: readonly IoMode[] = ['raw', 'lines', 'record', 'http'];
 // Lambda's handler string is free-form, but this one is also a file name under
 // /opt/bin and a function name: keep to what both allow.
 const PROGRAM_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const SUBPROGRAM_FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 export class ProgramDiscoveryError extends Error {
   override name = 'ProgramDiscoveryError';
@@ -109,6 +110,11 @@ export function discoverPrograms(cobolDir: string): ProgramSpec[] {
     programs.push(toSpec(name, source, settingsByName[name] ?? {}, dir, copybookDirs));
   }
   for (const sub of subprogramSources) {
+    // cobc derives C file and symbol names from the base name: keep it to what both allow.
+    if (!SUBPROGRAM_FILE.test(basename(sub))) {
+      problems.push(`${join(dir, CONFIG_FILE)}: subprogram ${sub}: its file name may hold only letters, digits, '.', '-' and '_'`);
+      continue;
+    }
     const unreadable = unreadableFile(sub);
     if (unreadable) problems.push(`${join(dir, CONFIG_FILE)}: subprogram ${sub}: ${unreadable}`);
   }
