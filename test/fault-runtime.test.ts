@@ -136,7 +136,7 @@ describe('program faults: the caller’s exact answer, then the warm environment
     expect(json(a)).toEqual({
       errorType: 'Function.ProgramSignaled',
       errorMessage: 'program fail was killed by signal SIGSEGV: attempt to reference unallocated memory (signal SIGSEGV)',
-      stackTrace: ['', 'attempt to reference unallocated memory (signal SIGSEGV)', ''],
+      stackTrace: ['attempt to reference unallocated memory (signal SIGSEGV)'],
     });
     await stillServingWarm('fail');
   });

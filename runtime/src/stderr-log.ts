@@ -50,8 +50,11 @@ export class StderrLog {
 
   private line(raw: string): void {
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    this.tail.push(text.length > 1000 ? `${text.slice(0, 1000)}…` : text);
-    if (this.tail.length > this.options.tailLines) this.tail.shift();
+    // Blank lines (libcob frames its crash messages with them) say nothing in a stackTrace.
+    if (text.trim() !== '') {
+      this.tail.push(text.length > 1000 ? `${text.slice(0, 1000)}…` : text);
+      if (this.tail.length > this.options.tailLines) this.tail.shift();
+    }
     const size = Buffer.byteLength(text) + 1;
     if (this.forwarded + size > this.options.limitBytes) {
       this.dropped += size;
