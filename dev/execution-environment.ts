@@ -52,6 +52,7 @@ export class ExecutionEnvironment {
   private currentLog: string[] | undefined;
   private stderrPending = '';
   private lastRssKb = 0;
+  private logBytes = 0;
   /** The log stream name is unique to this environment, and every process in it inherits it. */
   private readonly logStream = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${this.id}`;
   private readonly marker = `AWS_LAMBDA_LOG_STREAM_NAME=${this.logStream}`;
@@ -143,6 +144,7 @@ export class ExecutionEnvironment {
       }, s.timeoutSeconds * 1000 + 50);
     });
     const result = await Promise.race([outcome.then((o) => ({ outcome: o, reset: false })), exited, timedOut]);
+    await this.drainLog();
     // A listener left behind would keep this invocation's race, and with it the whole
     // response body, alive for as long as the environment lives: one per invocation.
     this.removeExitListener(onExit);
@@ -186,7 +188,23 @@ export class ExecutionEnvironment {
     for (const l of this.exitListeners.splice(0)) l(reason);
   }
 
+  /**
+   * The runtime writes its log lines before it posts the result, but the pipe
+   * they travel in may still hold the last of them when the result arrives:
+   * read until two turns of the event loop bring nothing new, so the log tail
+   * and REPORT see every line of this invocation.
+   */
+  private async drainLog(): Promise<void> {
+    let quiet = 0;
+    for (let turn = 0; turn < 50 && quiet < 2; turn++) {
+      const before = this.logBytes;
+      await new Promise((resolve) => setImmediate(resolve));
+      quiet = this.logBytes === before ? quiet + 1 : 0;
+    }
+  }
+
   private onLogData(chunk: Buffer): void {
+    this.logBytes += chunk.length;
     this.stderrPending += chunk.toString('utf8');
     let nl: number;
     while ((nl = this.stderrPending.indexOf('\n')) >= 0) {

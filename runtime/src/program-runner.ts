@@ -43,6 +43,29 @@ export type SpawnPath = 'node' | 'native' | 'execa';
 
 type StopReason = 'timed-out' | 'output-too-large';
 
+/** Keeps a program's stdout up to Lambda's response limit, and nothing past it. */
+class StdoutBuffer {
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+
+  constructor(private readonly limit: number) {}
+
+  /** False once the output is over the limit: the caller stops the program. */
+  push(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) {
+      this.chunks = [];
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  take(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
@@ -159,17 +182,9 @@ function runWithNode(req: RunRequest): Promise<RunOutcome> {
       if (stop === undefined) stop = why;
       killGroup(child.pid);
     };
-    const stdoutChunks: Buffer[] = [];
-    let stdoutBytes = 0;
+    const stdout = new StdoutBuffer(req.maxStdoutBytes);
     child.stdout.on('data', (chunk: Buffer) => {
-      if (stop !== undefined) return;
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > req.maxStdoutBytes) {
-        stdoutChunks.length = 0;
-        stopWith('output-too-large');
-        return;
-      }
-      stdoutChunks.push(chunk);
+      if (stop === undefined && !stdout.push(chunk)) stopWith('output-too-large');
     });
     child.stderr.on('data', (chunk: Buffer) => req.stderr.push(chunk));
     // A program may exit or close stdin without reading it all: EPIPE is its choice, not our failure.
@@ -195,9 +210,8 @@ function runWithNode(req: RunRequest): Promise<RunOutcome> {
       if (stop === 'timed-out') return finish({ kind: 'timed-out', ranMs: Date.now() - started });
       if (stop === 'output-too-large') return finish({ kind: 'output-too-large', limit: req.maxStdoutBytes });
       if (child.pid === undefined) return; // 'error' says why
-      const stdout = Buffer.concat(stdoutChunks);
-      if (signal) return finish({ kind: 'signaled', signal, stdout });
-      finish({ kind: 'exited', code: code ?? 0, stdout });
+      if (signal) return finish({ kind: 'signaled', signal, stdout: stdout.take() });
+      finish({ kind: 'exited', code: code ?? 0, stdout: stdout.take() });
     });
   });
 }
@@ -213,8 +227,7 @@ async function runWithHelper(req: RunRequest): Promise<RunOutcome | 'retry'> {
     if (stop === undefined) stop = why;
     killGroup(pid);
   };
-  const stdoutChunks: Buffer[] = [];
-  let stdoutBytes = 0;
+  const stdout = new StdoutBuffer(req.maxStdoutBytes);
   const timer = deadlineTimer(req.killAtMs, () => stopWith('timed-out'));
   const result = await nativeHelper().run(req.file, req.env, req.stdin, {
     onStart(p) {
@@ -223,14 +236,7 @@ async function runWithHelper(req: RunRequest): Promise<RunOutcome | 'retry'> {
       if (stop !== undefined) killGroup(p);
     },
     onStdout(chunk) {
-      if (stop !== undefined) return;
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > req.maxStdoutBytes) {
-        stdoutChunks.length = 0;
-        stopWith('output-too-large');
-        return;
-      }
-      stdoutChunks.push(chunk);
+      if (stop === undefined && !stdout.push(chunk)) stopWith('output-too-large');
     },
     onStderr: (chunk) => req.stderr.push(chunk),
   });
@@ -249,9 +255,8 @@ async function runWithHelper(req: RunRequest): Promise<RunOutcome | 'retry'> {
   if (stop === 'timed-out') return { kind: 'timed-out', ranMs: Date.now() - started };
   if (stop === 'output-too-large') return { kind: 'output-too-large', limit: req.maxStdoutBytes };
   if (result.kind === 'failed') return { kind: 'did-not-start', message: `spawn ${req.file} ${result.errno}` };
-  const stdout = Buffer.concat(stdoutChunks);
-  if (result.kind === 'signaled') return { kind: 'signaled', signal: result.signal, stdout };
-  return { kind: 'exited', code: result.code, stdout };
+  if (result.kind === 'signaled') return { kind: 'signaled', signal: result.signal, stdout: stdout.take() };
+  return { kind: 'exited', code: result.code, stdout: stdout.take() };
 }
 
 // ---------------------------------------------------------------------------
@@ -282,17 +287,9 @@ async function runWithExeca(req: RunRequest): Promise<RunOutcome> {
     killGroup(child.pid);
   };
 
-  const stdoutChunks: Buffer[] = [];
-  let stdoutBytes = 0;
+  const stdout = new StdoutBuffer(req.maxStdoutBytes);
   (child.stdout as Readable).on('data', (chunk: Buffer) => {
-    if (stop !== undefined) return;
-    stdoutBytes += chunk.length;
-    if (stdoutBytes > req.maxStdoutBytes) {
-      stdoutChunks.length = 0;
-      stopWith('output-too-large');
-      return;
-    }
-    stdoutChunks.push(chunk);
+    if (stop === undefined && !stdout.push(chunk)) stopWith('output-too-large');
   });
   (child.stderr as Readable).on('data', (chunk: Buffer) => req.stderr.push(chunk));
 
@@ -313,7 +310,6 @@ async function runWithExeca(req: RunRequest): Promise<RunOutcome> {
   if (result.failed && result.exitCode === undefined && result.signal === undefined) {
     return { kind: 'did-not-start', message: result.originalMessage || result.shortMessage || 'unknown error' };
   }
-  const stdout = Buffer.concat(stdoutChunks);
-  if (result.signal) return { kind: 'signaled', signal: result.signal, stdout };
-  return { kind: 'exited', code: result.exitCode ?? 0, stdout };
+  if (result.signal) return { kind: 'signaled', signal: result.signal, stdout: stdout.take() };
+  return { kind: 'exited', code: result.exitCode ?? 0, stdout: stdout.take() };
 }
