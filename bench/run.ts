@@ -62,7 +62,8 @@ export interface LatencyRow extends Summary {
 export interface ThroughputRow {
   id: string;
   label: string;
-  path: SpawnPath;
+  /** `limit`: the C launcher, the machine's own ceiling for this program. */
+  path: SpawnPath | 'limit';
   concurrency: number;
   invocations: number;
   perSecond: number;
@@ -288,6 +289,15 @@ async function main(): Promise<void> {
 
     // --- Throughput ----------------------------------------------------------
     const throughput: ThroughputRow[] = [];
+    // The ceiling: the same program from c C launchers side by side, no Node at all.
+    for (const concurrency of [1, 2, 8]) {
+      log(`throughput limit x${concurrency}`);
+      const each = Math.ceil(P.throughput / concurrency);
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: concurrency }, () => launchSamples(launch, each, input, program)));
+      const seconds = (performance.now() - t0) / 1000;
+      throughput.push({ id: `tput-limit-${concurrency}`, label: `limit: C launcher, concurrency ${concurrency}`, path: 'limit', concurrency, invocations: each * concurrency, perSecond: (each * concurrency) / seconds, errors: 0 });
+    }
     for (const path of ['node', 'native'] as SpawnPath[]) {
       for (const concurrency of [1, 2, 8]) {
         log(`throughput ${path} x${concurrency}`);
@@ -360,11 +370,12 @@ async function main(): Promise<void> {
 
     // --- Goals -----------------------------------------------------------------
     const byId = (id: string) => latency.find((r) => r.id === id)!;
-    const tput = (path: SpawnPath, c: number) => throughput.find((t) => t.path === path && t.concurrency === c)!.perSecond;
+    const tput = (path: SpawnPath | 'limit', c: number) => throughput.find((t) => t.path === path && t.concurrency === c)!.perSecond;
     const goals = [
       { goal: 'warm invoke through dev p50 / limit (node:child_process)', value: byId('dev-node').ratio, target: '≤ 1.5', met: byId('dev-node').ratio <= 1.5 },
       { goal: 'warm invoke through dev p50 / limit (native helper, default)', value: byId('dev-native').ratio, target: '≤ 1.5', met: byId('dev-native').ratio <= 1.5 },
       { goal: 'cold start p50 / `node -e 0`', value: coldStartRows[1]!.ratio, target: '≤ 1.25', met: coldStartRows[1]!.ratio <= 1.25 },
+      { goal: 'throughput concurrency 2 / 1 of the limit itself (the machine, for reference)', value: tput('limit', 2) / tput('limit', 1), target: '-', met: true },
       { goal: 'throughput concurrency 2 / 1 (node:child_process)', value: tput('node', 2) / tput('node', 1), target: '≥ 1.6', met: tput('node', 2) / tput('node', 1) >= 1.6 },
       { goal: 'throughput concurrency 2 / 1 (native helper, default)', value: tput('native', 2) / tput('native', 1), target: '≥ 1.6', met: tput('native', 2) / tput('native', 1) >= 1.6 },
     ];
@@ -415,7 +426,7 @@ export function formatTables(r: BenchResults): string {
   out.push('| warm path (one invocation) | n | p50 ms | p90 ms | p99 ms | p50 / limit | errors |');
   out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const l of r.latency) out.push(`| ${l.label} | ${l.n} | ${ms(l.p50)} | ${ms(l.p90)} | ${ms(l.p99)} | ${l.ratio.toFixed(2)}× | ${l.errors} |`);
-  out.push('\n| throughput through dev | invocations | inv/s | × concurrency 1 | errors |');
+  out.push('\n| throughput | invocations | inv/s | × concurrency 1 | errors |');
   out.push('| --- | ---: | ---: | ---: | ---: |');
   for (const t of r.throughput) {
     const base = r.throughput.find((x) => x.path === t.path && x.concurrency === 1)!.perSecond;
@@ -434,7 +445,7 @@ export function formatTables(r: BenchResults): string {
   for (const l of r.levers) out.push(`| ${l.label} | ${l.unit === 'bytes' ? `${(l.value / 1024).toFixed(0)} KiB` : `${ms(l.value)} ${l.unit}`} |`);
   out.push('\n| goal | measured | target | met |');
   out.push('| --- | ---: | --- | --- |');
-  for (const g of r.goals) out.push(`| ${g.goal} | ${g.value.toFixed(2)} | ${g.target} | ${g.met ? 'yes' : 'NO'} |`);
+  for (const g of r.goals) out.push(`| ${g.goal} | ${g.value.toFixed(2)} | ${g.target} | ${g.target === '-' ? '-' : g.met ? 'yes' : 'NO'} |`);
   return out.join('\n');
 }
 

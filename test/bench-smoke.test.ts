@@ -34,7 +34,7 @@ describe('bench smoke run', () => {
     expect(r.latency[0].ratio).toBe(1);
 
     expect(r.throughput.map((t: { path: string; concurrency: number }) => `${t.path}x${t.concurrency}`)).toEqual([
-      'nodex1', 'nodex2', 'nodex8', 'nativex1', 'nativex2', 'nativex8',
+      'limitx1', 'limitx2', 'limitx8', 'nodex1', 'nodex2', 'nodex8', 'nativex1', 'nativex2', 'nativex8',
     ]);
     for (const t of r.throughput) {
       expect(t.perSecond, t.id).toBeGreaterThan(0);
@@ -51,7 +51,7 @@ describe('bench smoke run', () => {
     }
     expect(r.linking.find((l: { strategy: string }) => l.strategy === 'static-libcob').loadsOnLambda).toBe('yes');
 
-    expect(r.goals).toHaveLength(5);
+    expect(r.goals).toHaveLength(6);
     for (const g of r.goals) expect(Number.isFinite(g.value) && g.value > 0, g.goal).toBe(true);
 
     const svg = readFileSync(join(out, 'latency.svg'), 'utf8');
