@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { DevServer } from '../dev/dev-server.ts';
-import { processesWithEnv, processTree } from '../dev/process-tree.ts';
+import { processesWithEnv } from '../dev/process-tree.ts';
 import { compileTestProgram, TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
 import { errorBody, startBootstrap } from './support/runtime-harness.ts';
 import { bootstrapRunning } from './support/processes.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { httpCodec, cgiEnvironment, parseCgiResponse, type HttpEventV2, type HttpResponseV2 } from '../runtime/src/codecs/http.ts';
+import { httpCodec, cgiEnvironment, parseCgiResponse, type HttpResponseV2 } from '../runtime/src/codecs/http.ts';
 import { codecFor } from '../runtime/src/codecs/index.ts';
 import type { Diagnostic } from '../runtime/src/diagnostic.ts';
 import { ProgramInvoker } from '../runtime/src/program-invoker.ts';
