@@ -19,7 +19,7 @@ import { build } from 'esbuild';
 import { DevServer } from '../dev/dev-server.ts';
 import { RuntimeApiServer } from '../dev/runtime-api-server.ts';
 import { treeRssKb } from '../dev/process-tree.ts';
-import { BOOTSTRAP_SCRIPT, RUNTIME_BUNDLE_PATH, RUNTIME_ENTRY } from '../runtime/bundle.ts';
+import { BOOTSTRAP_SCRIPT, RUNTIME_BUILD_OPTIONS, RUNTIME_BUNDLE_PATH, RUNTIME_ENTRY } from '../runtime/bundle.ts';
 import { buildSpawnHelperInto } from '../runtime/native/build-spawn-helper.ts';
 import { configureSpawn, runProgram, type SpawnPath } from '../runtime/src/program-runner.ts';
 import { StderrLog } from '../runtime/src/stderr-log.ts';
@@ -117,14 +117,7 @@ async function bundleEagerExeca(outDir: string): Promise<void> {
       loader: 'ts',
     },
     outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'error',
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    ...RUNTIME_BUILD_OPTIONS,
   });
   copyFileSync(BOOTSTRAP_SCRIPT, join(outDir, 'bootstrap'));
 }

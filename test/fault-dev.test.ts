@@ -2,13 +2,13 @@
 // Invoke API, with real execution environments behind it. Each case pins the
 // exact answer, then shows the server still serves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DevServer } from '../dev/dev-server.ts';
 import { InvokeApi } from '../dev/invoke-api.ts';
-import { processesWithEnv } from '../dev/process-tree.ts';
+import { programsRunning } from './support/processes.ts';
 import { TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
 
 interface Answer {
@@ -67,17 +67,7 @@ async function echoServes(base = url): Promise<void> {
 }
 
 /** Programs of this server still running (bootstraps excluded). */
-function runningPrograms(): string[] {
-  return processesWithEnv(`COBOLAMBDA_PROGRAM_DIR=${join(workDir, 'programs', 'bin')}`)
-    .map((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-      } catch {
-        return '';
-      }
-    })
-    .filter((c) => c !== '' && !c.includes('cobolambda/runtime.mjs') && !c.endsWith('/bootstrap'));
-}
+const runningPrograms = (): string[] => programsRunning(workDir);
 
 beforeAll(async () => {
   for (const f of ['echo.cbl', 'fail.cbl']) copyFileSync(join(TEST_COBOL_DIR, f), join(cobolDir, f));

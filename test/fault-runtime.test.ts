@@ -3,15 +3,14 @@
 // over the real Invoke API. Each case pins the caller's exact answer, then shows
 // the environment is still serving and nothing of the failed program is left.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { DevServer } from '../dev/dev-server.ts';
-import { processesWithEnv } from '../dev/process-tree.ts';
 import { compileTestProgram, TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
 import { errorBody, startBootstrap } from './support/runtime-harness.ts';
-import { bootstrapRunning } from './support/processes.ts';
+import { bootstrapRunning, programsRunning } from './support/processes.ts';
 
 interface Answer {
   status: number;
@@ -40,22 +39,7 @@ const json = (a: Answer): unknown => JSON.parse(a.body.toString());
 const tail = (a: Answer): string => Buffer.from(String(a.headers['x-amz-log-result']), 'base64').toString();
 const report = (a: Answer): string => tail(a).split('\n').find((l) => l.startsWith('REPORT'))!;
 
-/**
- * Processes of this file's environments that are not bootstraps: programs and what they forked.
- * Found by the environment they inherit (COBOLAMBDA_PROGRAM_DIR is this server's own folder),
- * so a process reparented away from its dead bootstrap is found too.
- */
-function leftovers(): string[] {
-  return processesWithEnv(`COBOLAMBDA_PROGRAM_DIR=${join(workDir, 'programs', 'bin')}`)
-    .map((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-      } catch {
-        return '';
-      }
-    })
-    .filter((cmd) => cmd !== '' && !cmd.includes('cobolambda/runtime.mjs') && !cmd.endsWith('/bootstrap'));
-}
+const leftovers = (): string[] => programsRunning(workDir);
 
 async function noLeftovers(): Promise<void> {
   await expect.poll(leftovers, { timeout: 2_000, interval: 50 }).toEqual([]);

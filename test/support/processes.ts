@@ -1,6 +1,7 @@
 // Finding the processes of a running invocation, for tests that kill or stop them.
 import { readFileSync } from 'node:fs';
-import { processTree } from '../../dev/process-tree.ts';
+import { join } from 'node:path';
+import { processesWithEnv, processTree } from '../../dev/process-tree.ts';
 
 function commandOf(pid: number): string {
   try {
@@ -18,4 +19,21 @@ export function bootstrapRunning(name: string): number {
   // Programs are started by the bootstrap's spawn helper, when it has one.
   if (!commandOf(program.ppid).endsWith('/cobolambda/spawn-helper')) return program.ppid;
   return tree.find((p) => p.pid === program.ppid)!.ppid;
+}
+
+/**
+ * Programs (and what they forked) still running in the environments of the `dev`
+ * whose work folder is `workDir`; bootstraps excluded. Found by the environment
+ * they inherit, so a process reparented away from its dead bootstrap is found too.
+ */
+export function programsRunning(workDir: string): string[] {
+  return processesWithEnv(`COBOLAMBDA_PROGRAM_DIR=${join(workDir, 'programs', 'bin')}`)
+    .map((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+      } catch {
+        return '';
+      }
+    })
+    .filter((cmd) => cmd !== '' && !cmd.includes('cobolambda/runtime.mjs') && !cmd.endsWith('/bootstrap'));
 }
