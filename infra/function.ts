@@ -46,6 +46,33 @@ export function logOnlyRole(scope: Construct, id: string, logGroup: logs.ILogGro
   return role;
 }
 
+/** The function's own log group (unless given) and a role that may write only to it. */
+export function logGroupAndRole(
+  scope: Construct,
+  id: string,
+  props: Pick<CobolFunctionProps, 'logGroup' | 'logRetention' | 'role'>,
+): { logGroup: logs.ILogGroup; role: iam.IRole } {
+  // The log group exists before the function, so the role can name it.
+  const logGroup =
+    props.logGroup ??
+    new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  return { logGroup, role: props.role ?? logOnlyRole(scope, `${id}ServiceRole`, logGroup) };
+}
+
+/** The `functionUrl` prop: AWS_IAM auth unless the user says otherwise. */
+export function addCobolFunctionUrl(fn: lambda.Function, functionUrl: CobolFunctionProps['functionUrl']): lambda.FunctionUrl | undefined {
+  if (!functionUrl) return undefined;
+  const options = functionUrl === true ? {} : functionUrl;
+  return fn.addFunctionUrl({ authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM, cors: options.cors });
+}
+
+export function programDescription(program: ProgramSpec): string {
+  return `COBOL program ${program.name} (${program.mode} I/O), run by cobolambda`;
+}
+
 export class CobolFunction extends lambda.Function {
   /** The program this function runs. */
   readonly program: ProgramSpec;
@@ -65,14 +92,7 @@ export class CobolFunction extends lambda.Function {
     const extraLayers = props.extraLayers ?? [];
     if (extraLayers.length > 4) throw new Error(`${program.name}: Lambda allows 5 layers; the runtime layer is one`);
 
-    // The log group exists before the function, so the role can name it.
-    const logGroup =
-      props.logGroup ??
-      new logs.LogGroup(scope, `${id}LogGroup`, {
-        retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-    const role = props.role ?? logOnlyRole(scope, `${id}ServiceRole`, logGroup);
+    const { logGroup, role } = logGroupAndRole(scope, id, props);
 
     const { entry: _entry, logRetention: _r, logGroup: _g, functionUrl, runtimeLayer: _l, extraLayers: _x, bundling, ...rest } =
       props;
@@ -90,7 +110,7 @@ export class CobolFunction extends lambda.Function {
         ...props.environment,
         COBOLAMBDA_PROGRAM_DIR: FUNCTION_PROGRAM_DIR,
       },
-      description: props.description ?? `COBOL program ${program.name} (${program.mode} I/O), run by cobolambda`,
+      description: props.description ?? programDescription(program),
       role,
       logGroup,
     });
@@ -98,12 +118,6 @@ export class CobolFunction extends lambda.Function {
     this.runtimeLayer = runtimeLayer;
     this.functionLogGroup = logGroup;
 
-    if (functionUrl) {
-      const options = functionUrl === true ? {} : functionUrl;
-      this.url = this.addFunctionUrl({
-        authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM,
-        cors: options.cors,
-      });
-    }
+    this.url = addCobolFunctionUrl(this, functionUrl);
   }
 }

@@ -4,14 +4,14 @@
 // ImageConfig.Command = [name], exactly like `docker run cobol-fn <name>`.
 // CDK builds and pushes the image at deploy time (needs Docker then, not at synth).
 import { dirname, relative, resolve, sep } from 'node:path';
-import { Duration, IgnoreMode, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, IgnoreMode } from 'aws-cdk-lib';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ProgramSpec } from '../layer/programs.ts';
 import { cobolArchitecture, lambdaArchitecture, PACKAGE_ROOT } from './bundling.ts';
-import { DEFAULT_LOG_RETENTION, logOnlyRole, programForEntry } from './function.ts';
+import { addCobolFunctionUrl, logGroupAndRole, programDescription, programForEntry } from './function.ts';
 import type { CobolFunctionProps } from './types.ts';
 
 export type CobolImageFunctionProps = Omit<CobolFunctionProps, 'runtimeLayer' | 'extraLayers' | 'bundling'>;
@@ -33,13 +33,7 @@ export class CobolImageFunction extends lambda.DockerImageFunction {
       );
     }
     const arch = cobolArchitecture(props.architecture);
-    const logGroup =
-      props.logGroup ??
-      new logs.LogGroup(scope, `${id}LogGroup`, {
-        retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-    const role = props.role ?? logOnlyRole(scope, `${id}ServiceRole`, logGroup);
+    const { logGroup, role } = logGroupAndRole(scope, id, props);
     const { entry: _e, logRetention: _r, logGroup: _g, functionUrl, ...rest } = props;
     super(scope, id, {
       ...rest,
@@ -55,18 +49,12 @@ export class CobolImageFunction extends lambda.DockerImageFunction {
       timeout: props.timeout ?? Duration.seconds(program.timeoutSeconds),
       memorySize: props.memorySize ?? program.memorySizeMb,
       environment: { ...program.environment, ...props.environment, COBOLAMBDA_PROGRAM_DIR: '/opt/bin' },
-      description: props.description ?? `COBOL program ${program.name} (${program.mode} I/O), run by cobolambda`,
+      description: props.description ?? programDescription(program),
       role,
       logGroup,
     });
     this.program = program;
     this.functionLogGroup = logGroup;
-    if (functionUrl) {
-      const options = functionUrl === true ? {} : functionUrl;
-      this.url = this.addFunctionUrl({
-        authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM,
-        cors: options.cors,
-      });
-    }
+    this.url = addCobolFunctionUrl(this, functionUrl);
   }
 }
