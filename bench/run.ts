@@ -10,7 +10,7 @@
 // Writes bench/results/latest.json and bench/results/latency.svg
 // (COBOLAMBDA_BENCH_OUT=<dir> writes them elsewhere).
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { DevServer } from '../dev/dev-server.ts';
 import { RuntimeApiServer } from '../dev/runtime-api-server.ts';
-import { treeRssKb } from '../dev/process-tree.ts';
+import { processTree, treeRssKb } from '../dev/process-tree.ts';
 import { BOOTSTRAP_SCRIPT, RUNTIME_BUILD_OPTIONS, RUNTIME_BUNDLE_PATH, RUNTIME_ENTRY } from '../runtime/bundle.ts';
 import { buildSpawnHelperInto } from '../runtime/native/build-spawn-helper.ts';
 import { configureSpawn, runProgram, type SpawnPath } from '../runtime/src/program-runner.ts';
@@ -43,13 +43,16 @@ const P = quick
 const PAYLOAD = '"hello"';
 const EXPECTED = `${PAYLOAD}\n`;
 /** dev functions: the same echo program, one per spawn path of the runtime. */
-const FUNCTIONS: Record<SpawnPath, string> = { node: 'echo', native: 'echonative', execa: 'echoexeca' };
-const PATHS: SpawnPath[] = ['node', 'native', 'execa'];
+const FUNCTIONS: Record<SpawnPath, string> = { 'fork-server': 'echo', native: 'echonative', node: 'echonode', execa: 'echoexeca' };
+const PATHS: SpawnPath[] = ['fork-server', 'native', 'node', 'execa'];
 const PATH_NOTE: Record<SpawnPath, string> = {
+  'fork-server': "the program's fork server (default)",
+  native: 'spawn helper (COBOLAMBDA_SPAWN=native)',
   node: 'node:child_process (COBOLAMBDA_SPAWN=node)',
-  native: 'native spawn helper (default)',
   execa: 'execa (before; COBOLAMBDA_SPAWN=execa)',
 };
+/** Throughput is measured on the default and on the path it replaced. */
+const THROUGHPUT_PATHS: SpawnPath[] = ['fork-server', 'native'];
 
 export interface LatencyRow extends Summary {
   id: string;
@@ -161,6 +164,14 @@ async function runnerOnce(file: string): Promise<{ ok: boolean; ms: number }> {
   return { ok, ms: performance.now() - started };
 }
 
+function cmdlineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 function waitExit(child: ReturnType<typeof spawn>): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -250,6 +261,11 @@ async function main(): Promise<void> {
       const r = await invoke(url, FUNCTIONS[path]);
       if (!r.ok) throw new Error(`dev function ${FUNCTIONS[path]} does not answer ${JSON.stringify(EXPECTED)}`);
     }
+    // The default row must measure the fork server, not a silent fallback to the spawn helper.
+    const forkServer = join(programDir, FUNCTIONS['fork-server']);
+    if (!processTree(process.pid).some((p) => cmdlineOf(p.pid) === `${forkServer}\0`)) {
+      throw new Error(`dev function ${FUNCTIONS['fork-server']} runs without its fork server (${forkServer})`);
+    }
 
     // --- Latency, interleaved rounds ---------------------------------------
     const samples = new Map<string, number[]>();
@@ -291,7 +307,7 @@ async function main(): Promise<void> {
       const seconds = (performance.now() - t0) / 1000;
       throughput.push({ id: `tput-limit-${concurrency}`, label: `limit: C launcher, concurrency ${concurrency}`, path: 'limit', concurrency, invocations: each * concurrency, perSecond: (each * concurrency) / seconds, errors: 0 });
     }
-    for (const path of ['node', 'native'] as SpawnPath[]) {
+    for (const path of THROUGHPUT_PATHS) {
       for (const concurrency of [1, 2, 8]) {
         log(`throughput ${path} x${concurrency}`);
         const fn = FUNCTIONS[path];
@@ -365,12 +381,12 @@ async function main(): Promise<void> {
     const byId = (id: string) => latency.find((r) => r.id === id)!;
     const tput = (path: SpawnPath | 'limit', c: number) => throughput.find((t) => t.path === path && t.concurrency === c)!.perSecond;
     const goals = [
-      { goal: 'warm invoke through dev p50 / limit (node:child_process)', value: byId('dev-node').ratio, target: '≤ 1.5', met: byId('dev-node').ratio <= 1.5 },
-      { goal: 'warm invoke through dev p50 / limit (native helper, default)', value: byId('dev-native').ratio, target: '≤ 1.5', met: byId('dev-native').ratio <= 1.5 },
+      { goal: 'warm invoke through dev p50 / limit (fork server, default)', value: byId('dev-fork-server').ratio, target: '≤ 1.5', met: byId('dev-fork-server').ratio <= 1.5 },
+      { goal: 'warm invoke through dev p50 / limit (spawn helper)', value: byId('dev-native').ratio, target: '≤ 1.5', met: byId('dev-native').ratio <= 1.5 },
       { goal: 'cold start p50 / `node -e 0`', value: coldStartRows[1]!.ratio, target: '≤ 1.25', met: coldStartRows[1]!.ratio <= 1.25 },
       { goal: 'throughput concurrency 2 / 1 of the limit itself (the machine, for reference)', value: tput('limit', 2) / tput('limit', 1), target: '-', met: true },
-      { goal: 'throughput concurrency 2 / 1 (node:child_process)', value: tput('node', 2) / tput('node', 1), target: '≥ 1.6', met: tput('node', 2) / tput('node', 1) >= 1.6 },
-      { goal: 'throughput concurrency 2 / 1 (native helper, default)', value: tput('native', 2) / tput('native', 1), target: '≥ 1.6', met: tput('native', 2) / tput('native', 1) >= 1.6 },
+      { goal: 'throughput concurrency 2 / 1 (fork server, default)', value: tput('fork-server', 2) / tput('fork-server', 1), target: '≥ 1.6', met: tput('fork-server', 2) / tput('fork-server', 1) >= 1.6 },
+      { goal: 'throughput concurrency 2 / 1 (spawn helper)', value: tput('native', 2) / tput('native', 1), target: '≥ 1.6', met: tput('native', 2) / tput('native', 1) >= 1.6 },
     ];
 
     const results: BenchResults = {
@@ -388,7 +404,7 @@ async function main(): Promise<void> {
     writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 
     const chartRows: ChartRow[] = [
-      ...latency.map((r) => ({ label: r.id === 'limit' ? 'limit (C launcher)' : r.id.replace('runner-', 'runProgram ').replace('dev-', 'dev warm '), samples: samples.get(r.id) ?? [], color: r.id === 'limit' ? '#2a9d4b' : r.id.endsWith('execa') ? '#c0392b' : r.id.endsWith('native') ? '#8e44ad' : '#3572b0' })),
+      ...latency.map((r) => ({ label: r.id === 'limit' ? 'limit (C launcher)' : r.id.replace('runner-', 'runProgram ').replace('dev-', 'dev warm '), samples: samples.get(r.id) ?? [], color: r.id === 'limit' ? '#2a9d4b' : r.id.endsWith('execa') ? '#c0392b' : r.id.endsWith('native') ? '#8e44ad' : r.id.endsWith('fork-server') ? '#e67e22' : '#3572b0' })),
       { label: 'node -e 0', samples: cold.node, color: '#777' },
       { label: 'cold start (bootstrap → next)', samples: cold.after, color: '#3572b0' },
       { label: 'cold start before (eager execa)', samples: cold.before, color: '#c0392b' },

@@ -38,6 +38,7 @@ import {
 import { writeDeterministicZip } from './zip.ts';
 import { copybooksOf } from './copybooks.ts';
 import { programMetadata, MetadataError } from './metadata.ts';
+import { forkServerFingerprint, forkServerLinkArgs, renameGeneratedMain } from './fork-server.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const NODE_PACKAGE_DIR = join(here, 'node');
@@ -131,7 +132,7 @@ function defaultCacheDir(): string {
 
 async function compileKey(spec: ProgramSpec, linking: LinkStrategy, fingerprint: string, linkArgs: string[]): Promise<string> {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ v: 1, fingerprint, linking, linkArgs, args: cobcArgs(spec), name: spec.name }));
+  h.update(JSON.stringify({ v: 2, fingerprint, forkServer: forkServerFingerprint(), linking, linkArgs, args: cobcArgs(spec), name: spec.name }));
   for (const src of [spec.source, ...spec.subprograms]) {
     h.update(`\0source:${basename(src)}\0`);
     h.update(readFileSync(src));
@@ -204,10 +205,11 @@ export async function compileProgram(spec: ProgramSpec, binDir: string, options:
         return { ok: false, binary, messages: messages.join('\n') || `cobc failed on ${src}`, cached: false, compileMs: Math.round(performance.now() - started) };
       }
       pinModuleDate(cFile);
+      if (i === 0) writeFileSync(cFile, renameGeneratedMain(readFileSync(cFile, 'utf8'), cFile));
       cFiles.push(cFile);
     }
     const out = join(work, spec.name);
-    const r = await execa('cobc', ['-x', ...cobcArgs(spec), ...link.args, '-Q', '-Wl,--build-id=none', '-o', out, ...cFiles.map((f) => basename(f))], {
+    const r = await execa('cobc', ['-x', ...cobcArgs(spec), ...link.args, '-Q', '-Wl,--build-id=none', '-o', out, ...cFiles.map((f) => basename(f)), ...forkServerLinkArgs()], {
       cwd: work,
       reject: false,
       all: true,

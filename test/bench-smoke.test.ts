@@ -22,7 +22,11 @@ describe('bench smoke run', () => {
     expect(r.quick).toBe(true);
 
     const ids = r.latency.map((l: { id: string }) => l.id);
-    expect(ids).toEqual(['limit', 'runner-node', 'runner-native', 'runner-execa', 'dev-node', 'dev-native', 'dev-execa']);
+    expect(ids).toEqual([
+      'limit',
+      'runner-fork-server', 'runner-native', 'runner-node', 'runner-execa',
+      'dev-fork-server', 'dev-native', 'dev-node', 'dev-execa',
+    ]);
     for (const l of r.latency) {
       expect(l.n, l.id).toBeGreaterThan(0);
       expect(l.errors, l.id).toBe(0);
@@ -34,7 +38,7 @@ describe('bench smoke run', () => {
     expect(r.latency[0].ratio).toBe(1);
 
     expect(r.throughput.map((t: { path: string; concurrency: number }) => `${t.path}x${t.concurrency}`)).toEqual([
-      'limitx1', 'limitx2', 'limitx8', 'nodex1', 'nodex2', 'nodex8', 'nativex1', 'nativex2', 'nativex8',
+      'limitx1', 'limitx2', 'limitx8', 'fork-serverx1', 'fork-serverx2', 'fork-serverx8', 'nativex1', 'nativex2', 'nativex8',
     ]);
     for (const t of r.throughput) {
       expect(t.perSecond, t.id).toBeGreaterThan(0);

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { compileTestProgram, tempDir } from './support/cobc.ts';
 import { processTree } from '../dev/process-tree.ts';
+import { isProgramServer } from './support/processes.ts';
 import { errorBody, startBootstrap, type BootstrapHandle } from './support/runtime-harness.ts';
 
 const programDir = tempDir('runtime-programs');
@@ -17,17 +18,11 @@ function processesMatching(pattern: string): string[] {
   }
 }
 
-/** Processes running under the bootstrap, other than its long-lived spawn helper: programs left behind. */
+/** Processes running under the bootstrap, other than its long-lived program server: programs left behind. */
 function childrenOf(pid: number): number[] {
   return processTree(pid)
     .slice(1)
-    .filter((p) => {
-      try {
-        return !readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('/cobolambda/spawn-helper');
-      } catch {
-        return false;
-      }
-    })
+    .filter((p) => !isProgramServer(p.pid))
     .map((p) => p.pid);
 }
 

@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { processTree } from '../dev/process-tree.ts';
+import { isProgramServer } from './support/processes.ts';
 import { compileTestProgram, TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
 import { startBootstrap } from './support/runtime-harness.ts';
 
@@ -124,29 +125,26 @@ describe('programs run without a shell, only from the program directory', () => 
     }
   });
 
-  it('the program is exec’d directly by the runtime: its parent is the bootstrap’s node, its argv is just its path', async () => {
+  it('the program runs without a shell: its argv is just its path, and so is its fork server’s, which the bootstrap’s node exec’d', async () => {
     const h = await startBootstrap({ handler: 'fail', programDir });
     try {
       const pending = h.invoke('hang', { deadlineMs: Date.now() + 4_000 });
+      const isFail = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `${join(programDir, 'fail')}\0`;
       let program: { pid: number; ppid: number } | undefined;
       await expect
         .poll(
           () => {
-            program = processTree(h.process.pid!).find((p) => p.pid !== h.process.pid && readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').startsWith(join(programDir, 'fail')));
+            program = processTree(h.process.pid!).find((p) => p.pid !== h.process.pid && isFail(p.pid) && !isProgramServer(p.pid));
             return program !== undefined;
           },
           { timeout: 3_000, interval: 20 },
         )
         .toBe(true);
-      expect(readFileSync(`/proc/${program!.pid}/cmdline`, 'utf8')).toBe(`${join(programDir, 'fail')}\0`);
-      // Started by the bootstrap's node itself, or by its spawn helper (posix_spawn, no shell) when it has one.
-      let parentPid = program!.ppid;
-      const parentCmd = readFileSync(`/proc/${parentPid}/cmdline`, 'utf8').split('\0');
-      if (parentCmd[0]!.endsWith('/cobolambda/spawn-helper')) {
-        parentPid = processTree(h.process.pid!).find((p) => p.pid === parentPid)!.ppid;
-      } else {
-        expect(parentCmd[0]).toBe(process.execPath);
-      }
+      // A fork of its fork server (the default for programs cobolambda compiled), itself exec'd by the bootstrap.
+      const server = program!.ppid;
+      expect(isFail(server)).toBe(true);
+      expect(isProgramServer(server)).toBe(true);
+      const parentPid = processTree(h.process.pid!).find((p) => p.pid === server)!.ppid;
       expect(parentPid).toBe(h.process.pid);
       expect(readFileSync(`/proc/${parentPid}/cmdline`, 'utf8').split('\0')[1]).toMatch(/cobolambda\/runtime\.mjs$/);
       expect((await pending).kind).toBe('error');
@@ -155,7 +153,7 @@ describe('programs run without a shell, only from the program directory', () => 
     }
   });
 
-  it('the native spawn helper never asks for a shell either', () => {
+  it('the native spawn helper and fork server never ask for a shell either', () => {
     const dir = join(ROOT, 'runtime', 'native');
     if (!existsSync(dir)) return;
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.c'))) {

@@ -1,4 +1,5 @@
-// Builds the spawn helper (runtime/native/spawn-helper.c) with the host gcc.
+// Builds the spawn helper (runtime/native/spawn-helper.c) with the host gcc,
+// and names the sources the build links into every program as its fork server.
 // The runtime layer ships it beside the bundle, as `cobolambda/spawn-helper`,
 // where `program-runner.ts` looks for it. It needs glibc 2.34 symbols at most.
 import { execFile } from 'node:child_process';
@@ -10,15 +11,21 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 export const SPAWN_HELPER_SOURCE = join(here, 'spawn-helper.c');
+/** The request loop the helper and the fork server share (program-pump.h). */
+const PROGRAM_PUMP_SOURCES = [join(here, 'program-pump.c'), join(here, 'program-pump.h')];
+/** Linked into each program by `cobolambda build` (layer/build.ts); the header's folder is `NATIVE_INCLUDE_DIR`. */
+export const FORK_SERVER_SOURCES = [join(here, 'fork-server.c'), ...PROGRAM_PUMP_SOURCES];
+export const NATIVE_INCLUDE_DIR = here;
 /** Where the helper sits relative to the layer root (beside `cobolambda/runtime.mjs`). */
 export const SPAWN_HELPER_PATH = 'cobolambda/spawn-helper';
 
 /** Compiles the helper to `outFile` (skipped when it is newer than its source). */
 export async function buildSpawnHelper(outFile: string): Promise<string> {
-  if (existsSync(outFile) && statSync(outFile).mtimeMs >= statSync(SPAWN_HELPER_SOURCE).mtimeMs) return outFile;
+  const sources = [SPAWN_HELPER_SOURCE, ...PROGRAM_PUMP_SOURCES];
+  if (existsSync(outFile) && sources.every((s) => statSync(outFile).mtimeMs >= statSync(s).mtimeMs)) return outFile;
   mkdirSync(dirname(outFile), { recursive: true });
   const tmp = `${outFile}.${process.pid}.tmp`;
-  await run('gcc', ['-O2', '-s', '-Wall', '-Wl,--build-id=none', '-o', tmp, SPAWN_HELPER_SOURCE]);
+  await run('gcc', ['-O2', '-s', '-Wall', '-Wl,--build-id=none', '-o', tmp, ...sources.filter((s) => s.endsWith('.c'))]);
   renameSync(tmp, outFile);
   return outFile;
 }

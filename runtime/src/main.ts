@@ -31,8 +31,6 @@ async function main(): Promise<void> {
     await client.postInitError(handler.error).catch(() => {});
     process.exit(1);
   }
-  // Start the spawn helper during init, so the first invocation does not pay for it.
-  prepareSpawn();
   const codec = codecFor(handler.name, programDir);
   if (!('encodeInput' in codec)) {
     writeLog(codec.errorMessage);
@@ -42,6 +40,8 @@ async function main(): Promise<void> {
 
   // The program need not see how to reach the Runtime API: only the runtime speaks to it.
   const { AWS_LAMBDA_RUNTIME_API: _api, ...baseEnv } = process.env as Record<string, string>;
+  // Start the program's fork server (or the spawn helper) during init, so the first invocation does not pay for it.
+  prepareSpawn(handler.file, baseEnv);
   const invoker = new ProgramInvoker({
     programName: handler.name,
     programFile: handler.file,

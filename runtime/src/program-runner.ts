@@ -1,8 +1,14 @@
 // Runs one program once: bytes in on stdin, bytes out on stdout. It knows
 // processes and nothing about HTTP or the Runtime API.
 //
-// Three ways to start the program, with the same outcomes (COBOLAMBDA_SPAWN):
-// - `native` (default): the spawn helper (runtime/native/spawn-helper.c, shipped
+// Four ways to start the program, with the same outcomes (COBOLAMBDA_SPAWN):
+// - `fork-server` (default): a program built by `cobolambda build` is started
+//   once as its own fork server (runtime/native/fork-server.c), which forks a
+//   fresh child per invocation after libcob is loaded and initialised. Same
+//   real pipes and process groups as the spawn helper, without exec. A program
+//   that lacks the fork server (plain `cobc -x`) takes `native`, as does one
+//   whose fork server would not start or died;
+// - `native`: the spawn helper (runtime/native/spawn-helper.c, shipped
 //   beside the bundle as `spawn-helper`), one long-lived process that posix_spawns
 //   each program, so Node.js does not fork its whole process per invocation (libuv
 //   forks). Programs are then children of the helper, not of the runtime. Its
@@ -15,12 +21,13 @@
 //   plumbing per run and is the largest part of the bundle, so it is imported
 //   on first use only.
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import type { StderrLog } from './stderr-log.ts';
-import { SpawnHelper } from './spawn-helper-client.ts';
+import { ProgramServer } from './program-server-client.ts';
+import { canServeForks } from './fork-server-note.ts';
 
 export interface RunRequest {
   file: string;
@@ -39,7 +46,7 @@ export type RunOutcome =
   | { kind: 'output-too-large'; limit: number }
   | { kind: 'did-not-start'; message: string };
 
-export type SpawnPath = 'node' | 'native' | 'execa';
+export type SpawnPath = 'fork-server' | 'native' | 'node' | 'execa';
 
 type StopReason = 'timed-out' | 'output-too-large';
 
@@ -90,9 +97,11 @@ interface SpawnConfig {
   helperFile: string | undefined;
 }
 
+const MODES: readonly SpawnPath[] = ['fork-server', 'native', 'node', 'execa'];
+
 function modeFromEnv(): SpawnPath {
-  const v = process.env.COBOLAMBDA_SPAWN;
-  return v === 'node' || v === 'execa' ? v : 'native';
+  const v = process.env.COBOLAMBDA_SPAWN as SpawnPath | undefined;
+  return v && MODES.includes(v) ? v : 'fork-server';
 }
 
 function defaultHelperFile(): string | undefined {
@@ -106,7 +115,12 @@ function defaultHelperFile(): string | undefined {
 }
 
 let config: SpawnConfig | undefined;
-let helper: SpawnHelper | undefined;
+let helper: ProgramServer | undefined;
+/** Whether each program file can serve forks; false once its fork server failed. */
+const forkCapable = new Map<string, boolean>();
+const forkServers = new Map<string, ProgramServer>();
+/** The file each of those answers are about: a fork server must not outlive the file it was started from. */
+const forkFileIdentity = new Map<string, string>();
 
 function currentConfig(): SpawnConfig {
   config ??= {
@@ -126,28 +140,89 @@ function isExecutable(file: string | undefined): file is string {
   }
 }
 
-/** Chooses the spawn path (tests and the bench; the runtime reads COBOLAMBDA_SPAWN and COBOLAMBDA_SPAWN_HELPER). */
-export function configureSpawn(options: { mode?: SpawnPath; helperFile?: string }): void {
+function closeServers(): void {
   helper?.close();
   helper = undefined;
+  for (const server of forkServers.values()) server.close();
+  forkServers.clear();
+  forkCapable.clear();
+  forkFileIdentity.clear();
+}
+
+/** Chooses the spawn path (tests and the bench; the runtime reads COBOLAMBDA_SPAWN and COBOLAMBDA_SPAWN_HELPER). */
+export function configureSpawn(options: { mode?: SpawnPath; helperFile?: string }): void {
+  closeServers();
   config = { mode: options.mode ?? modeFromEnv(), helperFile: options.helperFile ?? defaultHelperFile() };
 }
 
-/** The path the next run takes. */
-export function spawnPath(): SpawnPath {
+/** The path the next run of `file` takes. */
+export function spawnPath(file?: string): SpawnPath {
   const c = currentConfig();
-  if (c.mode !== 'native') return c.mode;
+  if (c.mode === 'fork-server' && file !== undefined && servesForks(file)) return 'fork-server';
+  if (c.mode !== 'native' && c.mode !== 'fork-server') return c.mode;
   if (helper) return 'native';
   return isExecutable(c.helperFile) ? 'native' : 'node';
 }
 
-/** Starts the spawn helper ahead of the first invocation (it is otherwise started by the first run). */
-export function prepareSpawn(): void {
-  if (spawnPath() === 'native') nativeHelper().start();
+/**
+ * Starts the server that will run `file` ahead of the first invocation (it is
+ * otherwise started by the first run). `env` is the environment every
+ * invocation shares: a fork server initialises libcob with it.
+ */
+export function prepareSpawn(file: string, env: Record<string, string>): void {
+  if (currentConfig().mode === 'fork-server') forgetForkServerIfChanged(file);
+  const path = spawnPath(file);
+  if (path === 'fork-server') forkServerFor(file, env).start();
+  else if (path === 'native') nativeHelper().start();
 }
 
-function nativeHelper(): SpawnHelper {
-  helper ??= new SpawnHelper(currentConfig().helperFile!);
+function fileIdentity(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.dev}:${st.ino}:${st.mtimeMs}:${st.mode}:${st.size}`;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'unreadable';
+  }
+}
+
+/**
+ * On Lambda a program never changes, but under `dev` or a test it can be
+ * replaced or made unrunnable: then its fork server goes, and the next run
+ * starts from the file as it is now (a file that cannot start fails as it
+ * would on any other path).
+ */
+function forgetForkServerIfChanged(file: string): void {
+  const now = fileIdentity(file);
+  const then = forkFileIdentity.get(file);
+  if (then === now) return;
+  forkFileIdentity.set(file, now);
+  if (then === undefined) return;
+  forkServers.get(file)?.close();
+  forkServers.delete(file);
+  forkCapable.delete(file);
+}
+
+function servesForks(file: string): boolean {
+  let capable = forkCapable.get(file);
+  if (capable === undefined) forkCapable.set(file, (capable = canServeForks(file)));
+  return capable;
+}
+
+function forkServerFor(file: string, env: Record<string, string>): ProgramServer {
+  let server = forkServers.get(file);
+  if (!server) forkServers.set(file, (server = new ProgramServer(file, { ...env, COBOLAMBDA_FORK_SERVER: '1' }, 'fork server')));
+  return server;
+}
+
+/** The fork server of `file` died or would not start: the spawn helper runs it from now on. */
+function abandonForkServer(file: string): void {
+  forkServers.get(file)?.close();
+  forkServers.delete(file);
+  forkCapable.set(file, false);
+}
+
+function nativeHelper(): ProgramServer {
+  helper ??= new ProgramServer(currentConfig().helperFile!, {}, 'spawn helper');
   return helper;
 }
 
@@ -159,10 +234,24 @@ function abandonHelper(): void {
 }
 
 export async function runProgram(req: RunRequest): Promise<RunOutcome> {
-  const path = spawnPath();
+  if (currentConfig().mode === 'fork-server') forgetForkServerIfChanged(req.file);
+  let path = spawnPath(req.file);
+  if (path === 'fork-server') {
+    const server = forkServerFor(req.file, req.env);
+    const outcome = await runWithServer(server, req);
+    if (outcome !== 'retry') {
+      if (outcome.serverDied) abandonForkServer(req.file);
+      return outcome.outcome;
+    }
+    abandonForkServer(req.file);
+    path = spawnPath(req.file);
+  }
   if (path === 'native') {
-    const outcome = await runWithHelper(req);
-    if (outcome !== 'retry') return outcome;
+    const outcome = await runWithServer(nativeHelper(), req);
+    if (outcome !== 'retry') {
+      if (outcome.serverDied) abandonHelper();
+      return outcome.outcome;
+    }
     abandonHelper();
   }
   return path === 'execa' ? runWithExeca(req) : runWithNode(req);
@@ -217,9 +306,9 @@ function runWithNode(req: RunRequest): Promise<RunOutcome> {
 }
 
 // ---------------------------------------------------------------------------
-// Native path
+// Through a program server (fork server or spawn helper)
 
-async function runWithHelper(req: RunRequest): Promise<RunOutcome | 'retry'> {
+async function runWithServer(server: ProgramServer, req: RunRequest): Promise<{ outcome: RunOutcome; serverDied: boolean } | 'retry'> {
   const started = Date.now();
   let stop: StopReason | undefined;
   let pid: number | undefined;
@@ -229,10 +318,10 @@ async function runWithHelper(req: RunRequest): Promise<RunOutcome | 'retry'> {
   };
   const stdout = new StdoutBuffer(req.maxStdoutBytes);
   const timer = deadlineTimer(req.killAtMs, () => stopWith('timed-out'));
-  const result = await nativeHelper().run(req.file, req.env, req.stdin, {
+  const result = await server.run(req.file, req.env, req.stdin, {
     onStart(p) {
       pid = p;
-      // The deadline may have passed while the helper was starting the program.
+      // The deadline may have passed while the server was starting the program.
       if (stop !== undefined) killGroup(p);
     },
     onStdout(chunk) {
@@ -242,21 +331,21 @@ async function runWithHelper(req: RunRequest): Promise<RunOutcome | 'retry'> {
   });
   clearTimeout(timer);
 
-  if (result.kind === 'helper-died') {
-    // Not started: nothing ran, execa runs it. Started: its group goes, and the outcome says why.
+  if (result.kind === 'server-died') {
+    // Not started: nothing ran, the next path runs it. Started: its group goes, and the outcome says why.
     if (!result.started) return 'retry';
     killGroup(pid);
-    abandonHelper();
     req.stderr.end();
-    if (stop === 'timed-out') return { kind: 'timed-out', ranMs: Date.now() - started };
-    return { kind: 'did-not-start', message: `${result.message} while the program ran` };
+    if (stop === 'timed-out') return { outcome: { kind: 'timed-out', ranMs: Date.now() - started }, serverDied: true };
+    return { outcome: { kind: 'did-not-start', message: `${result.message} while the program ran` }, serverDied: true };
   }
   req.stderr.end();
-  if (stop === 'timed-out') return { kind: 'timed-out', ranMs: Date.now() - started };
-  if (stop === 'output-too-large') return { kind: 'output-too-large', limit: req.maxStdoutBytes };
-  if (result.kind === 'failed') return { kind: 'did-not-start', message: `spawn ${req.file} ${result.errno}` };
-  if (result.kind === 'signaled') return { kind: 'signaled', signal: result.signal, stdout: stdout.take() };
-  return { kind: 'exited', code: result.code, stdout: stdout.take() };
+  const done = (outcome: RunOutcome) => ({ outcome, serverDied: false });
+  if (stop === 'timed-out') return done({ kind: 'timed-out', ranMs: Date.now() - started });
+  if (stop === 'output-too-large') return done({ kind: 'output-too-large', limit: req.maxStdoutBytes });
+  if (result.kind === 'failed') return done({ kind: 'did-not-start', message: `spawn ${req.file} ${result.errno}` });
+  if (result.kind === 'signaled') return done({ kind: 'signaled', signal: result.signal, stdout: stdout.take() });
+  return done({ kind: 'exited', code: result.code, stdout: stdout.take() });
 }
 
 // ---------------------------------------------------------------------------

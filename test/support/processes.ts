@@ -3,37 +3,62 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processesWithEnv, processTree } from '../../dev/process-tree.ts';
 
-function commandOf(pid: number): string {
+function cmdlineOf(pid: number): string[] {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
   } catch {
-    return '';
+    return [];
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isBootstrap(pid: number): boolean {
+  return cmdlineOf(pid).some((arg) => arg.endsWith('cobolambda/runtime.mjs'));
+}
+
+/**
+ * A bootstrap's long-lived program server: its spawn helper, or the program it
+ * started as its fork server (forked children of which are the invocations).
+ */
+export function isProgramServer(pid: number): boolean {
+  const parent = parentOf(pid);
+  if (parent === undefined || !isBootstrap(parent)) return false;
+  if (cmdlineOf(pid)[0]?.endsWith('/cobolambda/spawn-helper')) return true;
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes('COBOLAMBDA_FORK_SERVER=1');
+  } catch {
+    return false;
   }
 }
 
 /** The pid of the bootstrap (node) whose program `name` runs now, below this test process. */
 export function bootstrapRunning(name: string): number {
   const tree = processTree(process.pid);
-  const program = tree.find((p) => commandOf(p.pid).endsWith(`/bin/${name}`));
+  const program = tree.find((p) => cmdlineOf(p.pid)[0]?.endsWith(`/bin/${name}`) && !isProgramServer(p.pid));
   if (!program) throw new Error(`no ${name} program is running`);
-  // Programs are started by the bootstrap's spawn helper, when it has one.
-  if (!commandOf(program.ppid).endsWith('/cobolambda/spawn-helper')) return program.ppid;
-  return tree.find((p) => p.pid === program.ppid)!.ppid;
+  for (let pid: number | undefined = program.ppid; pid !== undefined && pid > 1; pid = parentOf(pid)) {
+    if (isBootstrap(pid)) return pid;
+  }
+  throw new Error(`program ${name} (${program.pid}) runs under no bootstrap`);
 }
 
 /**
  * Programs (and what they forked) still running in the environments of the `dev`
- * whose work folder is `workDir`; bootstraps excluded. Found by the environment
- * they inherit, so a process reparented away from its dead bootstrap is found too.
+ * whose work folder is `workDir`; bootstraps and their program servers excluded.
+ * Found by the environment they inherit, so a process reparented away from its
+ * dead bootstrap is found too.
  */
 export function programsRunning(workDir: string): string[] {
   return processesWithEnv(`COBOLAMBDA_PROGRAM_DIR=${join(workDir, 'programs', 'bin')}`)
-    .map((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-      } catch {
-        return '';
-      }
-    })
-    .filter((cmd) => cmd !== '' && !cmd.includes('cobolambda/runtime.mjs') && !cmd.endsWith('/bootstrap'));
+    .filter((pid) => !isBootstrap(pid) && !isProgramServer(pid))
+    .map((pid) => cmdlineOf(pid).join(' '))
+    .filter((cmd) => cmd !== '' && !cmd.endsWith('/bootstrap'));
 }

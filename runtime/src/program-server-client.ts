@@ -1,6 +1,8 @@
-// Talks to the native spawn helper (runtime/native/spawn-helper.c): one
-// long-lived process that posix_spawns each program, so Node.js never forks
-// itself per invocation. One program runs at a time; runs queue up.
+// Talks to a program server (the protocol in runtime/native/program-pump.h):
+// one long-lived process that starts each program, so Node.js never forks
+// itself per invocation. Two kinds speak it: the spawn helper, which
+// posix_spawns any executable, and a program built by `cobolambda build`
+// started as its own fork server. One program runs at a time; runs queue up.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 
@@ -14,8 +16,8 @@ export type HelperRunResult =
   | { kind: 'exited'; code: number }
   | { kind: 'signaled'; signal: string }
   | { kind: 'failed'; errno: string }
-  /** The helper died; `started` says whether the program had started. */
-  | { kind: 'helper-died'; started: boolean; message: string };
+  /** The server died; `started` says whether the program had started. */
+  | { kind: 'server-died'; started: boolean; message: string };
 
 interface Current {
   hooks: HelperRunHooks;
@@ -26,26 +28,44 @@ interface Current {
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n as number, name]));
 const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n as number, name]));
 
-export class SpawnHelper {
+const STDERR_KEPT = 2048;
+
+export class ProgramServer {
   private child: ChildProcess | undefined;
   private pending: Buffer = Buffer.alloc(0);
   private current: Current | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private deathReason = '';
+  private stderrTail = '';
 
-  constructor(readonly helperFile: string) {}
+  /**
+   * @param file the server's executable
+   * @param env its environment (a fork server's programs inherit what libcob read from it at start)
+   * @param label names it in messages: "spawn helper", "fork server"
+   */
+  constructor(
+    readonly file: string,
+    private readonly env: Record<string, string>,
+    private readonly label: string,
+  ) {}
 
-  /** Starts the helper process now (otherwise the first run does). */
+  /** Starts the server process now (otherwise the first run does). */
   start(): void {
     if (this.child) return;
-    const child = spawn(this.helperFile, [], { stdio: ['pipe', 'pipe', 'inherit'], env: {} });
+    const child = spawn(this.file, [], { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
     this.child = child;
     this.pending = Buffer.alloc(0);
     this.deathReason = '';
+    this.stderrTail = '';
     child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
+    // The server's own stderr (programs' stderr arrives in frames): a loader or libcob error at its start.
+    child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_KEPT);
+    });
     child.stdin!.on('error', () => {});
-    child.on('error', (err) => this.onDeath(child, `spawn helper ${this.helperFile} failed: ${err.message}`));
-    child.on('exit', (code, signal) => this.onDeath(child, `spawn helper exited (${signal ?? `status ${code}`})`));
+    child.on('error', (err) => this.onDeath(child, `${this.label} ${this.file} failed: ${err.message}`));
+    // 'close', not 'exit': by then its stderr is read to the end.
+    child.on('close', (code, signal) => this.onDeath(child, `${this.label} exited (${signal ?? `status ${code}`})`));
     this.idle();
   }
 
@@ -141,23 +161,26 @@ export class SpawnHelper {
     this.child = undefined;
     this.deathReason ||= reason;
     const current = this.current;
-    if (current) this.finish({ kind: 'helper-died', started: current.started, message: this.deathReason });
+    const said = this.stderrTail.trim();
+    if (said) this.deathReason += `: ${said}`;
+    if (current) this.finish({ kind: 'server-died', started: current.started, message: this.deathReason });
   }
 
-  // The helper must not keep an otherwise finished Node process alive.
+  // The server must not keep an otherwise finished Node process alive: it is
+  // referenced only while a program runs.
   private idle(): void {
-    const c = this.child;
-    if (!c) return;
-    c.unref();
-    (c.stdout as unknown as { unref?: () => void }).unref?.();
-    (c.stdin as unknown as { unref?: () => void }).unref?.();
+    this.holdEventLoop(false);
   }
 
   private busy(): void {
+    this.holdEventLoop(true);
+  }
+
+  private holdEventLoop(hold: boolean): void {
     const c = this.child;
     if (!c) return;
-    c.ref();
-    (c.stdout as unknown as { ref?: () => void }).ref?.();
-    (c.stdin as unknown as { ref?: () => void }).ref?.();
+    const verb = hold ? 'ref' : 'unref';
+    c[verb]();
+    for (const stream of [c.stdout, c.stdin, c.stderr]) (stream as unknown as Record<string, (() => void) | undefined>)[verb]?.();
   }
 }

@@ -1,0 +1,111 @@
+/*
+ * cobolambda fork server, linked into every program `cobolambda build` makes.
+ * Run plainly, the program is the program: main() below hands over to the
+ * main() cobc generated (renamed cobolambda_program_main by the build).
+ * Started with COBOLAMBDA_FORK_SERVER=1, it loads and initialises libcob once
+ * and then serves the runtime's requests (program-pump.h) by forking a child
+ * per invocation. The child has never run the program before, so every
+ * invocation still gets a fresh process and fresh WORKING-STORAGE, without
+ * paying for exec, the dynamic loader and cob_init each time.
+ */
+#define _GNU_SOURCE
+#include "program-pump.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libcob.h>
+
+int cobolambda_program_main(int argc, char **argv);
+
+/* The runtime reads the first page of a program for this ELF note to know it
+   can be started as a fork server (runtime/src/fork-server-note.ts). */
+__attribute__((used, section(".note.cobolambda"), aligned(4)))
+static const struct {
+  unsigned int namesz, descsz, type;
+  char name[12];
+  char desc[16];
+} cobolambda_note = {11, 15, 1, "cobolambda", "fork-server-v1"};
+
+static int saved_argc;
+static char **saved_argv;
+
+/* What cob_init read from the environment: libcob's settings and the locale.
+   An invocation whose environment says otherwise is exec'd afresh instead. */
+static int read_at_init(const char *entry) {
+  return strncmp(entry, "COB_", 4) == 0 || strncmp(entry, "LANG=", 5) == 0 || strncmp(entry, "LC_", 3) == 0;
+}
+
+static int compare_entries(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of `env` that cob_init reads, sorted, NULL-terminated (malloc'd). */
+static char **init_entries(char **env) {
+  size_t n = 0;
+  for (char **e = env; *e; e++) n += read_at_init(*e);
+  char **out = malloc(sizeof(char *) * (n + 1));
+  if (!out) return NULL;
+  size_t i = 0;
+  for (char **e = env; *e; e++) if (read_at_init(*e)) out[i++] = *e;
+  out[i] = NULL;
+  qsort(out, i, sizeof(char *), compare_entries);
+  return out;
+}
+
+static char **server_init_entries;
+
+static int same_init_environment(char **envp) {
+  char **mine = init_entries(envp);
+  if (!mine || !server_init_entries) return 0;
+  size_t i = 0;
+  while (mine[i] && server_init_entries[i] && strcmp(mine[i], server_init_entries[i]) == 0) i++;
+  int same = mine[i] == NULL && server_init_entries[i] == NULL;
+  free(mine);
+  return same;
+}
+
+static int fork_program(const struct program_start *ps, pid_t *pid) {
+  pid_t child = fork();
+  if (child < 0) return errno;
+  if (child > 0) {
+    /* Also done in the child: whichever runs first, the group exists before
+       the runtime can kill it. */
+    setpgid(child, child);
+    *pid = child;
+    return 0;
+  }
+  setpgid(0, 0);
+  for (int fd = 0; fd < 3; fd++) dup2(ps->stdio[fd], fd);
+  for (int i = 0; i < ps->server_fd_count; i++) close(ps->server_fds[i]);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  if (!same_init_environment(ps->envp)) {
+    /* libcob would have been set up differently: start it as the spawn helper would. */
+    for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+    char *argv[2] = {(char *)ps->file, NULL};
+    execve(ps->file, argv, ps->envp);
+    _exit(127);
+  }
+  clearenv();
+  for (char **e = ps->envp; *e; e++) putenv(*e);
+  /* cob_init has run: the generated main's call to it returns at once, and
+     cob_stop_run exits with the program's status. */
+  exit(cobolambda_program_main(saved_argc, saved_argv));
+}
+
+int main(int argc, char **argv) {
+  const char *serve = getenv("COBOLAMBDA_FORK_SERVER");
+  if (!serve || strcmp(serve, "1") != 0) return cobolambda_program_main(argc, argv);
+  unsetenv("COBOLAMBDA_FORK_SERVER");
+  /* Copies: the server's environment is replaced in each child, not here. */
+  server_init_entries = init_entries(environ);
+  saved_argc = argc;
+  saved_argv = argv;
+  cob_init(argc, argv);
+  /* _exit: libcob's exit handlers belong to the programs, not the server. */
+  _exit(serve_programs(fork_program));
+}

@@ -1,0 +1,43 @@
+/*
+ * The program protocol shared by the spawn helper (spawn-helper.c) and the
+ * fork server linked into each program (fork-server.c). Both read requests on
+ * fd 0 and answer on fd 1; they differ only in how a program process starts.
+ *
+ * Protocol (little-endian u32), one program at a time:
+ *   runtime -> server, on fd 0:  'R' u32:len body
+ *       body = file \0 (env "K=V" \0)* \0 stdin-bytes...
+ *   server -> runtime, on fd 1:  type u32:len payload
+ *       'S' u32 pid            started; the program leads its own process group
+ *       'F' u32 errno          could not start
+ *       'O' bytes              a chunk of the program's stdout
+ *       'E' bytes              a chunk of the program's stderr
+ *       'X' u32 kind u32 value the program exited (kind 0, value = status) or
+ *                              was killed (kind 1, value = signal), its group
+ *                              was killed, and stdout and stderr reached EOF
+ * The runtime kills the group itself (deadline, output cap) with kill(-pid).
+ * The server exits when fd 0 reaches EOF, or when its parent dies.
+ *
+ * Only old, stable glibc symbols are used (provided.al2023 has glibc 2.34).
+ */
+#ifndef COBOLAMBDA_PROGRAM_PUMP_H
+#define COBOLAMBDA_PROGRAM_PUMP_H
+#include <sys/types.h>
+
+struct program_start {
+  const char *file;
+  char **envp;
+  /* The program's ends of its stdin, stdout and stderr pipes. */
+  int stdio[3];
+  /* Every descriptor of the server's that a forked child must close. */
+  const int *server_fds;
+  int server_fd_count;
+};
+
+/* Starts one program in a process group of its own. Returns 0 and sets *pid,
+   or returns an errno value. */
+typedef int (*program_starter)(const struct program_start *start, pid_t *pid);
+
+/* Serves requests until fd 0 reaches EOF; returns the process's exit status. */
+int serve_programs(program_starter start);
+
+#endif
