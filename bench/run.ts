@@ -25,6 +25,7 @@ import { configureSpawn, runProgram, type SpawnPath } from '../runtime/src/progr
 import { StderrLog } from '../runtime/src/stderr-log.ts';
 import { buildLauncher, launchSamples } from './launcher.ts';
 import { measureLinking } from './linking.ts';
+import { machineScaling, type ScalingRow } from './machine.ts';
 import { latencySvg, type ChartRow } from './svg.ts';
 import { mb, ms, summarize, type Summary } from './stats.ts';
 
@@ -90,6 +91,8 @@ export interface BenchResults {
   coldStart: ColdRow[];
   linking: Array<{ strategy: string; option: string; programBytes: number; libBytes: number; maxGlibc: string; loadsOnLambda: string; p50: number; p90: number; ratio: number }>;
   levers: Array<{ id: string; label: string; value: number; unit: string }>;
+  /** How CPU work and process creation scale from 1 to 2 processes on this machine. */
+  machineScaling: ScalingRow[];
   goals: Array<{ goal: string; value: number; target: string; met: boolean }>;
 }
 
@@ -362,6 +365,10 @@ async function main(): Promise<void> {
       { id: 'helper-bytes', label: 'spawn helper size', value: statSync(helperFile).size, unit: 'bytes' },
     ];
 
+    // --- The machine --------------------------------------------------------------
+    log('machine scaling');
+    const scaling = await machineScaling(work, quick);
+
     // --- Linking ---------------------------------------------------------------
     log('linking options');
     const linkingResult = await measureLinking(P.linking, log);
@@ -384,6 +391,7 @@ async function main(): Promise<void> {
       { goal: 'warm invoke through dev p50 / limit (fork server, default)', value: byId('dev-fork-server').ratio, target: '≤ 1.5', met: byId('dev-fork-server').ratio <= 1.5 },
       { goal: 'warm invoke through dev p50 / limit (spawn helper)', value: byId('dev-native').ratio, target: '≤ 1.5', met: byId('dev-native').ratio <= 1.5 },
       { goal: 'cold start p50 / `node -e 0`', value: coldStartRows[1]!.ratio, target: '≤ 1.25', met: coldStartRows[1]!.ratio <= 1.25 },
+      ...scaling.map((m) => ({ goal: `concurrency 2 / 1 of ${m.label} (the machine, for reference)`, value: m.ratio, target: '-', met: true })),
       { goal: 'throughput concurrency 2 / 1 of the limit itself (the machine, for reference)', value: tput('limit', 2) / tput('limit', 1), target: '-', met: true },
       { goal: 'throughput concurrency 2 / 1 (fork server, default)', value: tput('fork-server', 2) / tput('fork-server', 1), target: '≥ 1.6', met: tput('fork-server', 2) / tput('fork-server', 1) >= 1.6 },
       { goal: 'throughput concurrency 2 / 1 (spawn helper)', value: tput('native', 2) / tput('native', 1), target: '≥ 1.6', met: tput('native', 2) / tput('native', 1) >= 1.6 },
@@ -399,6 +407,7 @@ async function main(): Promise<void> {
       coldStart: coldStartRows,
       linking,
       levers,
+      machineScaling: scaling,
       goals,
     };
     writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

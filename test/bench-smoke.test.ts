@@ -55,7 +55,9 @@ describe('bench smoke run', () => {
     }
     expect(r.linking.find((l: { strategy: string }) => l.strategy === 'static-libcob').loadsOnLambda).toBe('yes');
 
-    expect(r.goals).toHaveLength(6);
+    expect(r.machineScaling.map((m: { id: string }) => m.id)).toEqual(['cpu', 'fork']);
+    for (const m of r.machineScaling) expect(m.ratio > 0 && Number.isFinite(m.ratio), m.id).toBe(true);
+    expect(r.goals).toHaveLength(8);
     for (const g of r.goals) expect(Number.isFinite(g.value) && g.value > 0, g.goal).toBe(true);
 
     const svg = readFileSync(join(out, 'latency.svg'), 'utf8');
