@@ -11,6 +11,7 @@ import { configureSpawn, runProgram, spawnPath, type RunRequest } from '../runti
 import { canServeForks } from '../runtime/src/fork-server-note.ts';
 import { StderrLog } from '../runtime/src/stderr-log.ts';
 import { processTree } from '../dev/process-tree.ts';
+import { startBootstrap } from './support/runtime-harness.ts';
 
 const dir = tempDir('fork-server');
 const file = (name: string) => join(dir, name);
@@ -120,6 +121,18 @@ describe('runs through the fork server', () => {
   it('a 5 MB event to a program that never reads stdin (EPIPE)', async () => {
     const out = await runProgram(request('nostdin', Buffer.alloc(5 * 1024 * 1024, 'a')));
     expect(out).toEqual({ kind: 'exited', code: 0, stdout: Buffer.from('did not read\n') });
+  });
+});
+
+describe('through the bootstrap', () => {
+  it.each(['fork-server', 'native', 'node'])('COBOLAMBDA_FORK_SERVER=1 in the function’s environment does not reach the program (%s)', async (mode) => {
+    const h = await startBootstrap({ handler: 'echo', programDir: dir, env: { COBOLAMBDA_FORK_SERVER: '1', COBOLAMBDA_SPAWN: mode } });
+    try {
+      const out = await h.invoke('still a program', { deadlineMs: Date.now() + 5_000 });
+      expect(out.kind === 'response' && out.body.toString()).toBe('still a program\n');
+    } finally {
+      await h.stop();
+    }
   });
 });
 

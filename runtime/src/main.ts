@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   }
 
   // The program need not see how to reach the Runtime API: only the runtime speaks to it.
-  const { AWS_LAMBDA_RUNTIME_API: _api, ...baseEnv } = process.env as Record<string, string>;
+  // COBOLAMBDA_FORK_SERVER would make a program built by cobolambda wait for requests
+  // on stdin instead of running: only the runtime sets it, for the server it starts.
+  const { AWS_LAMBDA_RUNTIME_API: _api, COBOLAMBDA_FORK_SERVER: _fork, ...baseEnv } = process.env as Record<string, string>;
   // Start the program's fork server (or the spawn helper) during init, so the first invocation does not pay for it.
   prepareSpawn(handler.file, baseEnv);
   const invoker = new ProgramInvoker({
