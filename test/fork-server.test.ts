@@ -11,7 +11,8 @@ import { configureSpawn, runProgram, spawnPath, type RunRequest } from '../runti
 import { canServeForks } from '../runtime/src/fork-server-note.ts';
 import { StderrLog } from '../runtime/src/stderr-log.ts';
 import { processTree } from '../dev/process-tree.ts';
-import { startBootstrap } from './support/runtime-harness.ts';
+import { errorBody, startBootstrap } from './support/runtime-harness.ts';
+import { isProgramServer } from './support/processes.ts';
 
 const dir = tempDir('fork-server');
 const file = (name: string) => join(dir, name);
@@ -134,6 +135,31 @@ describe('through the bootstrap', () => {
       await h.stop();
     }
   });
+
+  it('a fork server killed while its program runs: Runtime.ProgramInterrupted, and the runtime serves on', async () => {
+    const h = await startBootstrap({ handler: 'fail', programDir: dir });
+    try {
+      await h.invoke('ok');
+      const pending = h.invoke('hang', { deadlineMs: Date.now() + 10_000 });
+      let server: number | undefined;
+      await expect
+        .poll(() => {
+          const tree = processTree(h.process.pid!);
+          server = tree.find((p) => isProgramServer(p.pid) && tree.some((c) => c.ppid === p.pid))?.pid;
+          return server !== undefined;
+        }, { timeout: 3_000, interval: 20 })
+        .toBe(true);
+      process.kill(server!, 'SIGKILL');
+      expect(errorBody(await pending)).toMatchObject({
+        errorType: 'Runtime.ProgramInterrupted',
+        errorMessage: 'program fail was interrupted: its fork server exited (SIGKILL) while it ran; it and every process it started were killed',
+      });
+      const next = await h.invoke('ok');
+      expect(next.kind === 'response' && next.body.toString()).toBe('still serving\n');
+    } finally {
+      await h.stop();
+    }
+  });
 });
 
 describe('when the fork server is not to be trusted', () => {
@@ -180,7 +206,7 @@ describe('when the fork server is not to be trusted', () => {
       .toBe(true);
     process.kill(server!.pid, 'SIGKILL');
     const out = await pending;
-    expect(out).toMatchObject({ kind: 'did-not-start', message: expect.stringMatching(/^fork server exited \(SIGKILL\) while the program ran$/) });
+    expect(out).toEqual({ kind: 'interrupted', message: 'fork server exited (SIGKILL)' });
     expect(await runProgram(request('fail', 'ok'))).toMatchObject({ kind: 'exited', code: 0 });
     expect(spawnPath(file('fail'))).toBe('native');
   });

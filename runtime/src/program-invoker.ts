@@ -134,5 +134,11 @@ export function describeFailure(program: string, outcome: Exclude<RunOutcome, ne
       );
     case 'did-not-start':
       return diagnostic('Runtime.ProgramStartError', `program ${program} could not start: ${outcome.message}`, tail);
+    case 'interrupted':
+      return diagnostic(
+        'Runtime.ProgramInterrupted',
+        `program ${program} was interrupted: its ${outcome.message} while it ran; it and every process it started were killed`,
+        tail,
+      );
   }
 }

@@ -44,7 +44,9 @@ export type RunOutcome =
   | { kind: 'signaled'; signal: string; stdout: Buffer }
   | { kind: 'timed-out'; ranMs: number }
   | { kind: 'output-too-large'; limit: number }
-  | { kind: 'did-not-start'; message: string };
+  | { kind: 'did-not-start'; message: string }
+  /** The process that started the program (its fork server or the spawn helper) died while it ran. */
+  | { kind: 'interrupted'; message: string };
 
 export type SpawnPath = 'fork-server' | 'native' | 'node' | 'execa';
 
@@ -337,7 +339,7 @@ async function runWithServer(server: ProgramServer, req: RunRequest): Promise<{ 
     killGroup(pid);
     req.stderr.end();
     if (stop === 'timed-out') return { outcome: { kind: 'timed-out', ranMs: Date.now() - started }, serverDied: true };
-    return { outcome: { kind: 'did-not-start', message: `${result.message} while the program ran` }, serverDied: true };
+    return { outcome: { kind: 'interrupted', message: result.message }, serverDied: true };
   }
   req.stderr.end();
   const done = (outcome: RunOutcome) => ({ outcome, serverDied: false });
