@@ -173,6 +173,52 @@ describe('recordCodec', () => {
     );
   });
 
+  it('maps the items of a FILLER group as members of the enclosing object, as COBOL names them', () => {
+    const layout = cpy('cb10-filler.cpy');
+    const buf = encodeRecord(layout, { firstName: 'Ada', lastName: 'Lovelace', hiddenA: 'zz', hiddenB: 42, age: 36 });
+    expect(buf.toString('latin1', 0, 25)).toBe('Ada       , Lovelace     ');
+    expect(buf.toString('latin1', buf.length - 11)).toBe('zz42036----');
+    expect(decodeRecord(layout, buf)).toEqual({ firstName: 'Ada', lastName: 'Lovelace', hiddenA: 'zz', hiddenB: 42, age: 36 });
+    // Left out, they start as any item does; an unknown key is still refused at that level.
+    expect(decodeRecord(layout, encodeRecord(layout, {}))).toMatchObject({ hiddenA: '', hiddenB: 0 });
+    expect(() => encodeRecord(layout, { filler: { hiddenA: 'x' } })).toThrow(/filler: unknown field/);
+    expect(() => encodeRecord(layout, { hiddenB: 'ab' })).toThrow(/hiddenB: /);
+  });
+
+  it('a FILLER group: a table of it stays unmapped, a name clash is refused, an ODO counter in it works', () => {
+    const table = parseCopybook(
+      `       01  REC.
+           05  A               PIC X.
+           05  FILLER OCCURS 2.
+               10  B           PIC 9.
+`,
+      { fileName: 'table.cpy' },
+    );
+    expect(decodeRecord(table, Buffer.from('x12'))).toEqual({ a: 'x' });
+    expect(() =>
+      parseCopybook(
+        `       01  REC.
+           05  NAME            PIC X.
+           05  FILLER.
+               10  NAME        PIC X.
+`,
+        { fileName: 'clash.cpy' },
+      ),
+    ).toThrow(/clash\.cpy:4: .*NAME.*JSON name "name" is also used by NAME \(line 2\) in the same JSON object/);
+    const odo = parseCopybook(
+      `       01  REC.
+           05  FILLER.
+               10  CNT         PIC 9.
+           05  T               PIC X OCCURS 1 TO 3 DEPENDING ON CNT.
+`,
+      { fileName: 'odo.cpy' },
+    );
+    const c = recordCodec(odo, odo);
+    const stdin = c.encodeInput(Buffer.from(JSON.stringify({ t: ['p', 'q'] }))) as Buffer;
+    expect(stdin.toString()).toBe('2pq ');
+    expect(JSON.parse(c.decodeOutput({ stdout: stdin, exitCode: 0 }).toString())).toEqual({ cnt: 2, t: ['p', 'q'] });
+  });
+
   it('maps the chosen REDEFINES only', () => {
     const text = readFileSync(join(COPYBOOKS, 'cb09-redefines.cpy'), 'utf8');
     const byDefault = parseCopybook(text, { fileName: 'cb09.cpy' });

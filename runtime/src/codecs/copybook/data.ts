@@ -6,7 +6,7 @@
 // fraction zeros. A binary field whose value exceeds its PICTURE (cobc's
 // binary-truncate off) is a string when it has more than 15 digits.
 // Encoding takes a JSON number or a decimal string for any numeric field.
-import type { LayoutField, RecordLayout } from './layout.ts';
+import { jsonMembers, type LayoutField, type RecordLayout } from './layout.ts';
 
 export interface EncodeOptions {
   onUnknownField?: 'error' | 'ignore';
@@ -304,9 +304,8 @@ function lookup(root: JsonObject, path: string[]): Json | undefined {
 /** Every field along with its JSON path, outside tables (where ODO tables and their counters live). */
 function staticFields(fields: LayoutField[], path: string[] = []): Array<{ field: LayoutField; path: string[] }> {
   const out: Array<{ field: LayoutField; path: string[] }> = [];
-  for (const f of fields) {
-    if (!f.mapped || f.jsonName === undefined) continue;
-    const p = [...path, f.jsonName];
+  for (const f of jsonMembers(fields)) {
+    const p = [...path, f.jsonName!];
     out.push({ field: f, path: p });
     if (f.children && !f.occurs) out.push(...staticFields(f.children, p));
   }
@@ -353,9 +352,10 @@ export function encodeRecord(layout: RecordLayout, value: unknown, options: Enco
   return buf;
 }
 
-function encodeFields(buf: Buffer, shift: number, fields: LayoutField[], obj: JsonObject | undefined, path: string, state: EncodeState): void {
-  if (obj) {
-    const known = new Set(fields.filter((f) => f.mapped).map((f) => f.jsonName));
+function encodeFields(buf: Buffer, shift: number, fields: LayoutField[], obj: JsonObject | undefined, path: string, state: EncodeState, inFillerGroup = false): void {
+  // A FILLER group's items belong to the enclosing object, which checks its keys once.
+  if (obj && !inFillerGroup) {
+    const known = new Set(jsonMembers(fields).map((f) => f.jsonName));
     if (state.options.onUnknownField !== 'ignore') {
       for (const key of Object.keys(obj)) {
         if (!known.has(key)) state.problems.push({ path: join(path, key), problem: 'unknown field (not in the copybook)' });
@@ -363,6 +363,10 @@ function encodeFields(buf: Buffer, shift: number, fields: LayoutField[], obj: Js
     }
   }
   for (const f of fields) {
+    if (f.transparent) {
+      encodeFields(buf, shift, f.children ?? [], obj, path, state, true);
+      continue;
+    }
     if (!f.mapped) {
       if (f.name === 'FILLER' && !f.redefines) {
         const count = f.occurs?.max ?? 1;
@@ -497,6 +501,10 @@ export function decodeRecord(layout: RecordLayout, record: Buffer, pathPrefix = 
 
 function decodeFields(buf: Buffer, shift: number, fields: LayoutField[], into: JsonObject, root: JsonObject, path: string): void {
   for (const f of fields) {
+    if (f.transparent) {
+      decodeFields(buf, shift, f.children ?? [], into, root, path);
+      continue;
+    }
     if (!f.mapped) continue;
     const key = f.jsonName!;
     const fieldPath = join(path, key);

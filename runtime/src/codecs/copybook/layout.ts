@@ -73,6 +73,12 @@ export interface LayoutField {
   redefines?: string;
   /** Whether this field is read from and written to JSON. */
   mapped: boolean;
+  /**
+   * A FILLER group (not a table, not a redefinition): it has no JSON key, and
+   * its items are read and written as members of the enclosing object, as COBOL
+   * lets a program name them without the FILLER.
+   */
+  transparent?: boolean;
   value?: FieldValue;
   values88?: Value88[];
   children?: LayoutField[];
@@ -91,4 +97,9 @@ export interface RecordLayout {
   minLength: number;
   /** The record's fields (the children of the 01 item, or the one elementary 01 item itself). */
   fields: LayoutField[];
+}
+
+/** The fields that are members of one JSON object: the mapped ones, with a FILLER group's items in its place. */
+export function jsonMembers(fields: LayoutField[]): LayoutField[] {
+  return fields.flatMap((f) => (f.transparent ? jsonMembers(f.children ?? []) : f.mapped && f.jsonName !== undefined ? [f] : []));
 }

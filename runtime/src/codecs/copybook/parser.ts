@@ -1,5 +1,5 @@
 // Tokens → data description entries → a record layout with offsets and lengths.
-import type { Dialect, FieldKind, FieldValue, LayoutField, RecordLayout, Value88 } from './layout.ts';
+import { jsonMembers, type Dialect, type FieldKind, type FieldValue, type LayoutField, type RecordLayout, type Value88 } from './layout.ts';
 import { jsonName } from './names.ts';
 import {
   CopybookError,
@@ -497,6 +497,7 @@ function computeLayout(root: Entry, file: string, dialect: Dialect, choice: Reco
       usage,
       mapped: mapped && !isFiller,
     };
+    if (isFiller && e.children.length > 0 && !e.occurs && !e.redefines) field.transparent = true;
     if (field.mapped) {
       const json = jsonName(e.name);
       if (json === undefined) fail(`cannot derive a JSON name from "${e.name}"`);
@@ -532,7 +533,7 @@ function computeLayout(root: Entry, file: string, dialect: Dialect, choice: Reco
       let end = offset;
       for (const c of e.children) {
         let childOffset = cursor;
-        let childMapped = mapped && (field.mapped || e.level === 0 || e.level === 1 || e.level === 77);
+        let childMapped = mapped && (field.mapped || field.transparent === true || e.level === 0 || e.level === 1 || e.level === 77);
         if (c.redefines) {
           const baseName = c.redefines;
           const base = [...children].reverse().find((s) => s.name === baseName && !s.redefines);
@@ -656,20 +657,19 @@ function computeLayout(root: Entry, file: string, dialect: Dialect, choice: Reco
       throw new CopybookError(entry.file, entry.line, clause, 'only the last item of a record may be an OCCURS DEPENDING ON table (nothing may follow it)');
     }
     // ancestors[0] is the record itself, which has no JSON key of its own
-    field.occurs!.dependingOnPath = [...counter.ancestors.slice(1), counter.field].map((f) => f.jsonName!);
+    field.occurs!.dependingOnPath = [...counter.ancestors.slice(1), counter.field].filter((f) => !f.transparent).map((f) => f.jsonName!);
     minLength = Math.min(minLength, top.length - field.length * (field.occurs!.max - field.occurs!.min));
   }
 
-  // JSON names must be unique among siblings.
+  // JSON names must be unique among the members of each object (a FILLER group's items included).
   const checkNames = (f: LayoutField): void => {
     const seen = new Map<string, LayoutField>();
-    for (const c of f.children ?? []) {
-      if (c.jsonName === undefined) continue;
-      const clash = seen.get(c.jsonName);
+    for (const c of jsonMembers(f.children ?? [])) {
+      const clash = seen.get(c.jsonName!);
       if (clash) {
-        throw new CopybookError(c.file, c.line, `${pad(c.level)} ${c.name}`, `JSON name "${c.jsonName}" is also used by ${clash.name} (line ${clash.line}) in the same group`);
+        throw new CopybookError(c.file, c.line, `${pad(c.level)} ${c.name}`, `JSON name "${c.jsonName}" is also used by ${clash.name} (line ${clash.line}) in the same JSON object`);
       }
-      seen.set(c.jsonName, c);
+      seen.set(c.jsonName!, c);
       checkNames(c);
     }
   };
