@@ -1,5 +1,6 @@
 // The data path of one invocation, in one direction:
 // event → input codec → program → output codec → response (or a diagnostic).
+// The output codec is handed the event too: http mode answers in the request's payload format.
 import type { InvocationContext } from './context.ts';
 import { diagnostic, type Diagnostic } from './diagnostic.ts';
 import { isDiagnostic, type Codec } from './codecs/codec.ts';
@@ -51,7 +52,7 @@ export class ProgramInvoker {
 
     let error: Diagnostic;
     if (outcome.kind === 'exited' && outcome.code === 0) {
-      const response = codec.decodeOutput({ stdout: outcome.stdout, exitCode: outcome.code });
+      const response = codec.decodeOutput({ stdout: outcome.stdout, exitCode: outcome.code }, event);
       if (!isDiagnostic(response)) return { ok: true, response };
       error = response;
     } else {
@@ -61,7 +62,7 @@ export class ProgramInvoker {
     // The codec answers failures itself (http: 502); the details go to the log.
     this.logLine(context, `${error.errorType}: ${error.errorMessage}`);
     const exitCode = outcome.kind === 'exited' ? outcome.code : -1;
-    const response = codec.decodeOutput({ stdout: Buffer.alloc(0), exitCode, failure: error });
+    const response = codec.decodeOutput({ stdout: Buffer.alloc(0), exitCode, failure: error }, event);
     return isDiagnostic(response) ? { ok: false, error: response } : { ok: true, response };
   }
 

@@ -12,8 +12,11 @@ export interface ProgramOutput {
 export interface Codec {
   /** Event bytes → stdin bytes, or a diagnostic when the event does not fit the program. */
   encodeInput(event: Buffer): Buffer | Diagnostic;
-  /** The program's output → response bytes, or a diagnostic. */
-  decodeOutput(output: ProgramOutput): Buffer | Diagnostic;
+  /**
+   * The program's output → response bytes, or a diagnostic. `event` is the invocation's event, for
+   * codecs whose response depends on the request (http mode answers in the request's payload format).
+   */
+  decodeOutput(output: ProgramOutput, event?: Buffer): Buffer | Diagnostic;
   /** Extra environment variables for the program, taken from the event (http mode: the CGI variables). */
   programEnv?(event: Buffer): Record<string, string>;
   /**

@@ -1,13 +1,18 @@
-// `http` mode: Lambda Function URLs and API Gateway HTTP APIs (payload format
-// 2.0) spoken as CGI (RFC 3875), so a classic COBOL CGI program runs unchanged.
+// `http` mode: HTTP requests from Lambda Function URLs and API Gateway HTTP APIs
+// (payload format 2.0), API Gateway REST APIs and Application Load Balancers
+// (payload format 1.0), spoken as CGI (RFC 3875), so a classic COBOL CGI program
+// runs unchanged behind any of them.
 //
 // In:  the request body (base64-decoded when `isBase64Encoded`) on stdin, and the
 //      CGI meta-variables (REQUEST_METHOD, PATH_INFO, QUERY_STRING, CONTENT_TYPE,
 //      CONTENT_LENGTH, HTTP_*, ...) in the program's environment.
 // Out: the program's CGI response: header lines (`Status: 404 Not Found`,
 //      `Content-Type: text/html`, `Location: ...`, any other header), a blank
-//      line (`\n` or `\r\n`), the body → `{statusCode, headers, cookies, body,
-//      isBase64Encoded}`. Any failure of the program → 502, details in the log.
+//      line (`\n` or `\r\n`), the body → the response in the request's payload
+//      format: 2.0 `{statusCode, headers, cookies, body, isBase64Encoded}`, 1.0
+//      `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}` (plus
+//      `statusDescription` for an ALB). Any failure of the program → 502, details in the log.
+import { STATUS_CODES } from 'node:http';
 import type { Codec, ProgramOutput } from './codec.ts';
 import { diagnostic, type Diagnostic } from '../diagnostic.ts';
 
@@ -27,6 +32,28 @@ export interface HttpEventV2 {
   };
 }
 
+/** The parts of a payload 1.0 event (API Gateway REST API, HTTP API set to 1.0, ALB) the codec reads. */
+export interface HttpEventV1 {
+  httpMethod: string;
+  path?: string;
+  headers?: Record<string, string> | null;
+  multiValueHeaders?: Record<string, string[]> | null;
+  queryStringParameters?: Record<string, string> | null;
+  multiValueQueryStringParameters?: Record<string, string[]> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  requestContext?: {
+    domainName?: string;
+    stage?: string;
+    /** REST API: the path the client asked for, stage included. */
+    path?: string;
+    protocol?: string;
+    identity?: { sourceIp?: string };
+    /** Present only in events from an Application Load Balancer. */
+    elb?: { targetGroupArn?: string };
+  };
+}
+
 /** A payload v2 response, as Function URLs and HTTP APIs read it. */
 export interface HttpResponseV2 {
   statusCode: number;
@@ -36,12 +63,44 @@ export interface HttpResponseV2 {
   isBase64Encoded: boolean;
 }
 
+/** A payload 1.0 response, as REST APIs and Application Load Balancers read it. */
+export interface HttpResponseV1 {
+  statusCode: number;
+  /** ALB only: the text of its status line. */
+  statusDescription?: string;
+  headers: Record<string, string>;
+  multiValueHeaders: Record<string, string[]>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+/** Which payload format the request came in, so the response goes back in it. */
+type PayloadFormat = 'v2' | 'v1' | 'alb';
+
+/** One HTTP request, whatever its payload format: what the CGI variables are made of. */
+interface HttpRequest {
+  format: PayloadFormat;
+  method: string;
+  /** The API stage the request came in under (`/prod`), or ''. */
+  scriptName: string;
+  /** The rest of the path, as the event gives it (percent-encoded, but HTTP APIs decode it). */
+  path: string;
+  queryString: string;
+  /** Lower-case names, repeated headers joined. */
+  headers: Record<string, string>;
+  sourceIp: string;
+  protocol: string;
+  domainName: string | undefined;
+  /** Whether the request carried a body, even an empty one: then CONTENT_LENGTH is set. */
+  hasBody: boolean;
+}
+
 interface ParsedRequest {
-  event: HttpEventV2;
+  request: HttpRequest;
   body: Buffer;
 }
 
-// The runtime calls encodeInput and programEnv with the same event Buffer: parse it once.
+// The runtime calls encodeInput, programEnv and decodeOutput with the same event Buffer: parse it once.
 const parsed = new WeakMap<Buffer, ParsedRequest | Diagnostic>();
 
 function parseEvent(raw: Buffer): ParsedRequest | Diagnostic {
@@ -52,6 +111,10 @@ function parseEvent(raw: Buffer): ParsedRequest | Diagnostic {
   return result;
 }
 
+const ACCEPTED_EVENTS =
+  'send a Function URL / HTTP API payload format 2.0 event ({"version":"2.0","rawPath":"/","requestContext":{"http":{"method":"GET"}},...}) ' +
+  'or a payload format 1.0 event from an API Gateway REST API or an Application Load Balancer ({"httpMethod":"GET","path":"/",...})';
+
 function parseEventUncached(raw: Buffer): ParsedRequest | Diagnostic {
   let event: unknown;
   try {
@@ -60,25 +123,113 @@ function parseEventUncached(raw: Buffer): ParsedRequest | Diagnostic {
     return diagnostic('Function.InvalidEvent', `http mode: the event is not JSON (${(err as Error).message})`);
   }
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-    return diagnostic('Function.InvalidEvent', 'http mode: the event must be a payload format 2.0 object (Function URL or HTTP API)');
+    return diagnostic('Function.InvalidEvent', `http mode: the event must be an object with httpMethod or requestContext.http.method; ${ACCEPTED_EVENTS}`);
   }
-  const e = event as HttpEventV2;
-  if (typeof e.requestContext?.http?.method !== 'string') {
-    return diagnostic(
-      'Function.InvalidEvent',
-      'http mode: the event has no requestContext.http.method; send a Function URL / HTTP API payload format 2.0 event ({"version":"2.0","rawPath":"/",...})',
-    );
+  const v2 = event as HttpEventV2;
+  const v1 = event as HttpEventV1;
+  const isV2 = typeof v2.requestContext?.http?.method === 'string';
+  if (!isV2 && (v2.version === '2.0' || typeof v1.httpMethod !== 'string')) {
+    return diagnostic('Function.InvalidEvent', `http mode: the event has neither requestContext.http.method (payload 2.0) nor httpMethod (payload 1.0); ${ACCEPTED_EVENTS}`);
   }
-  if (e.body !== undefined && e.body !== null && typeof e.body !== 'string') {
+  const text: unknown = v1.body;
+  if (text !== undefined && text !== null && typeof text !== 'string') {
     return diagnostic('Function.InvalidEvent', 'http mode: the event body must be a string');
   }
-  const text = e.body ?? '';
-  const body = e.isBase64Encoded ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
-  return { event: e, body };
+  const body = Buffer.from(text ?? '', v1.isBase64Encoded ? 'base64' : 'utf8');
+  return { request: isV2 ? requestFromV2(v2) : requestFromV1(v1), body };
 }
 
 function isDiag(value: ParsedRequest | Diagnostic): value is Diagnostic {
   return 'errorType' in value;
+}
+
+function requestFromV2(event: HttpEventV2): HttpRequest {
+  const http = event.requestContext?.http ?? {};
+  const headers = lowerCaseNames(event.headers);
+  // Payload v2 takes the Cookie header out of `headers` and into `cookies`.
+  if (event.cookies && event.cookies.length > 0 && headers.cookie === undefined) headers.cookie = event.cookies.join('; ');
+  // An HTTP API stage other than $default prefixes the path: it is the "script", the rest is PATH_INFO.
+  let path = event.rawPath ?? http.path ?? '/';
+  let scriptName = '';
+  const stage = event.requestContext?.stage;
+  if (stage && stage !== '$default' && (path === `/${stage}` || path.startsWith(`/${stage}/`))) {
+    scriptName = `/${stage}`;
+    path = path.slice(stage.length + 1);
+  }
+  return {
+    format: 'v2',
+    method: http.method ?? 'GET',
+    scriptName,
+    path,
+    queryString: event.rawQueryString ?? '',
+    headers,
+    sourceIp: http.sourceIp ?? '',
+    protocol: http.protocol ?? 'HTTP/1.1',
+    domainName: event.requestContext?.domainName,
+    hasBody: event.body !== undefined,
+  };
+}
+
+function requestFromV1(event: HttpEventV1): HttpRequest {
+  const context = event.requestContext ?? {};
+  const alb = context.elb !== undefined;
+  const headers = event.multiValueHeaders ? joinRepeated(event.multiValueHeaders) : lowerCaseNames(event.headers);
+  const path = event.path || '/';
+  // A REST API's `path` leaves the stage out; requestContext.path has it when the client used the
+  // API's own URL (a custom domain maps it away). Exact match, as a resource may start with the stage's name.
+  const stage = context.stage ? `/${context.stage}` : undefined;
+  const underStage = stage !== undefined && (context.path === `${stage}${path}` || (path === '/' && context.path === stage));
+  return {
+    format: alb ? 'alb' : 'v1',
+    method: event.httpMethod,
+    scriptName: underStage ? stage : '',
+    path,
+    queryString: queryStringV1(event, alb),
+    headers,
+    // The ALB appends the address it saw to X-Forwarded-For; whatever precedes it is the client's own claim.
+    sourceIp: alb ? (headers['x-forwarded-for'] ?? '').split(',').pop()!.trim() : (context.identity?.sourceIp ?? ''),
+    protocol: context.protocol ?? 'HTTP/1.1',
+    domainName: context.domainName,
+    hasBody: (typeof event.body === 'string' && event.body !== '') || headers['content-length'] !== undefined,
+  };
+}
+
+function lowerCaseNames(headers: Record<string, string> | null | undefined): Record<string, string> {
+  const lower: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (typeof value === 'string') lower[name.toLowerCase()] = value;
+  }
+  return lower;
+}
+
+function joinRepeated(multiValueHeaders: Record<string, string[]>): Record<string, string> {
+  const values: Record<string, string[]> = {};
+  for (const [name, list] of Object.entries(multiValueHeaders)) {
+    if (Array.isArray(list)) (values[name.toLowerCase()] ??= []).push(...list.filter((v) => typeof v === 'string'));
+  }
+  // One header line per name, as CGI has one variable per name; cookie pairs are separated by "; " (RFC 6265).
+  const joined: Record<string, string> = {};
+  for (const [name, list] of Object.entries(values)) joined[name] = list.join(name === 'cookie' ? '; ' : ', ');
+  return joined;
+}
+
+// API Gateway hands query parameters over decoded, so they are encoded again for QUERY_STRING;
+// an ALB hands them over as the client sent them.
+function queryStringV1(event: HttpEventV1, alb: boolean): string {
+  const multi = event.multiValueQueryStringParameters;
+  const pairs = multi
+    ? Object.entries(multi).flatMap(([name, values]) => (Array.isArray(values) ? values : []).map((value) => [name, value] as const))
+    : Object.entries(event.queryStringParameters ?? {});
+  const encode = alb ? (part: string) => part : encodeQueryPart;
+  return pairs
+    .filter(([, value]) => typeof value === 'string')
+    .map(([name, value]) => `${encode(name)}=${encode(value)}`)
+    .join('&');
+}
+
+// encodeURIComponent throws on a lone surrogate, which a JSON string may hold; the UTF-8 round trip replaces it.
+function encodeQueryPart(part: string): string {
+  return encodeURIComponent(Buffer.from(part, 'utf8').toString('utf8'));
 }
 
 // Headers that get a CGI variable of their own, or must never become one:
@@ -89,43 +240,29 @@ function envSafe(value: string): string {
   return value.replaceAll('\0', '');
 }
 
-/** The CGI/1.1 meta-variables (RFC 3875 section 4.1) for a payload v2 event. */
-export function cgiEnvironment(event: HttpEventV2, body: Buffer): Record<string, string> {
-  const http = event.requestContext?.http ?? {};
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (typeof value === 'string') headers[name.toLowerCase()] = value;
-  }
+/** The CGI/1.1 meta-variables (RFC 3875 section 4.1) for a request. */
+function cgiEnvironment(request: HttpRequest, body: Buffer): Record<string, string> {
+  const { headers, scriptName, path, queryString } = request;
   const env: Record<string, string> = {
     GATEWAY_INTERFACE: 'CGI/1.1',
     SERVER_SOFTWARE: 'cobolambda',
-    SERVER_PROTOCOL: http.protocol ?? 'HTTP/1.1',
-    REQUEST_METHOD: (http.method ?? 'GET').toUpperCase(),
-    SCRIPT_NAME: '',
-    PATH_INFO: '',
-    QUERY_STRING: event.rawQueryString ?? '',
-    REMOTE_ADDR: http.sourceIp ?? '',
-    SERVER_NAME: event.requestContext?.domainName ?? (headers.host ?? '').replace(/:\d+$/, ''),
+    SERVER_PROTOCOL: request.protocol,
+    REQUEST_METHOD: request.method.toUpperCase(),
+    SCRIPT_NAME: scriptName,
+    PATH_INFO: decodePath(path),
+    QUERY_STRING: queryString,
+    REQUEST_URI: `${scriptName}${path}${queryString ? `?${queryString}` : ''}`,
+    REMOTE_ADDR: request.sourceIp,
+    SERVER_NAME: request.domainName ?? (headers.host ?? '').replace(/:\d+$/, ''),
     SERVER_PORT: headers['x-forwarded-port'] ?? '443',
   };
-  // An HTTP API stage other than $default prefixes the path: it is the "script", the rest is PATH_INFO.
-  let path = event.rawPath ?? http.path ?? '/';
-  const stage = event.requestContext?.stage;
-  if (stage && stage !== '$default' && (path === `/${stage}` || path.startsWith(`/${stage}/`))) {
-    env.SCRIPT_NAME = `/${stage}`;
-    path = path.slice(stage.length + 1);
-  }
-  env.PATH_INFO = decodePath(path);
-  env.REQUEST_URI = `${env.SCRIPT_NAME}${path}${env.QUERY_STRING ? `?${env.QUERY_STRING}` : ''}`;
   if (headers['x-forwarded-proto'] === 'https') env.HTTPS = 'on';
   if (headers['content-type'] !== undefined) env.CONTENT_TYPE = headers['content-type'];
-  if (body.length > 0 || event.body !== undefined) env.CONTENT_LENGTH = String(body.length);
+  if (body.length > 0 || request.hasBody) env.CONTENT_LENGTH = String(body.length);
   for (const [name, value] of Object.entries(headers)) {
     if (NOT_HTTP_VARS.has(name)) continue;
     env[`HTTP_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] = value;
   }
-  // Payload v2 takes the Cookie header out of `headers` and into `cookies`.
-  if (event.cookies && event.cookies.length > 0 && env.HTTP_COOKIE === undefined) env.HTTP_COOKIE = event.cookies.join('; ');
   for (const key of Object.keys(env)) env[key] = envSafe(env[key]!);
   return env;
 }
@@ -229,8 +366,20 @@ export function badGateway(failure: Diagnostic): HttpResponseV2 {
   };
 }
 
-function json(response: HttpResponseV2): Buffer {
-  return Buffer.from(JSON.stringify(response));
+// Payload 1.0 has no `cookies`: Set-Cookie lines go in multiValueHeaders. The other headers go there
+// too, because an ALB with multi-value headers on reads only that map (API Gateway merges the two).
+function responseV1(response: HttpResponseV2, alb: boolean): HttpResponseV1 {
+  const { statusCode, headers, cookies, body, isBase64Encoded } = response;
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers)) multiValueHeaders[name] = [value];
+  if (cookies) multiValueHeaders['set-cookie'] = cookies;
+  const v1: HttpResponseV1 = { statusCode, headers, multiValueHeaders, body, isBase64Encoded };
+  if (alb) v1.statusDescription = STATUS_CODES[statusCode] ? `${statusCode} ${STATUS_CODES[statusCode]}` : String(statusCode);
+  return v1;
+}
+
+function json(response: HttpResponseV2, format: PayloadFormat): Buffer {
+  return Buffer.from(JSON.stringify(format === 'v2' ? response : responseV1(response, format === 'alb')));
 }
 
 export const httpCodec: Codec = {
@@ -241,12 +390,15 @@ export const httpCodec: Codec = {
   },
   programEnv(event) {
     const request = parseEvent(event);
-    return isDiag(request) ? {} : cgiEnvironment(request.event, request.body);
+    return isDiag(request) ? {} : cgiEnvironment(request.request, request.body);
   },
-  decodeOutput(output: ProgramOutput) {
-    if (output.failure) return json(badGateway(output.failure));
+  decodeOutput(output: ProgramOutput, event?: Buffer) {
+    // The response goes back in the request's payload format (2.0 when the event is not at hand).
+    const request = event ? parseEvent(event) : undefined;
+    const format = request && !isDiag(request) ? request.request.format : 'v2';
+    if (output.failure) return json(badGateway(output.failure), format);
     const response = parseCgiResponse(output.stdout);
     // A diagnostic goes back to the invoker, which logs it and asks again with it as `failure`.
-    return 'errorType' in response ? response : json(response);
+    return 'errorType' in response ? response : json(response, format);
   },
 };
