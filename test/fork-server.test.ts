@@ -41,8 +41,9 @@ function programProcesses(): Array<{ pid: number; ppid: number }> {
   });
 }
 
+let helperFile: string;
 beforeAll(async () => {
-  const helperFile = await buildSpawnHelper(join(tempDir('fork-helper'), 'spawn-helper'));
+  helperFile = await buildSpawnHelper(join(tempDir('fork-helper'), 'spawn-helper'));
   for (const source of ['echo.cbl', 'context.cbl', 'fail.cbl', 'counter.cbl', 'nostdin.cbl']) compileTestProgram(source, dir);
   compileTestProgram('echo.cbl', dir, 'plainecho', { forkServer: false });
   configureSpawn({ mode: 'fork-server', helperFile });
@@ -221,6 +222,19 @@ describe('when the fork server is not to be trusted', () => {
     expect(lines.join('\n')).toContain('/nonexistent/runtime.cfg');
     expect(await runProgram(request('counter', ''))).toMatchObject({ kind: 'exited', code: 0 });
     expect(spawnPath(file('counter'))).toBe('fork-server');
+  });
+
+  it('an invocation that must be exec’d afresh but cannot be fails to start exactly as on the spawn helper', async () => {
+    // One variable over the kernel's 128 KiB limit per string: execve says E2BIG.
+    const env = { PATH: '/usr/bin:/bin', COB_HUGE: 'x'.repeat(200_000) };
+    expect(await runProgram(request('counter', '', { env }))).toEqual({ kind: 'did-not-start', message: `spawn ${file('counter')} E2BIG` });
+    configureSpawn({ mode: 'native', helperFile });
+    try {
+      expect(await runProgram(request('counter', '', { env }))).toEqual({ kind: 'did-not-start', message: `spawn ${file('counter')} E2BIG` });
+    } finally {
+      configureSpawn({ mode: 'fork-server', helperFile });
+    }
+    expect(await runProgram(request('counter', ''))).toMatchObject({ kind: 'exited', code: 0 });
   });
 
   it('a fork server that cannot start (its libcob init fails): the spawn helper runs the program and reports why', async () => {

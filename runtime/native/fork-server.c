@@ -68,6 +68,8 @@ static int same_init_environment(char **envp) {
 }
 
 static int fork_program(const struct program_start *ps, pid_t *pid) {
+  /* libcob would have been set up differently: start it as the spawn helper would. */
+  if (!same_init_environment(ps->envp)) return spawn_program(ps, pid);
   pid_t child = fork();
   if (child < 0) return errno;
   if (child > 0) {
@@ -83,13 +85,6 @@ static int fork_program(const struct program_start *ps, pid_t *pid) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  if (!same_init_environment(ps->envp)) {
-    /* libcob would have been set up differently: start it as the spawn helper would. */
-    for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
-    char *argv[2] = {(char *)ps->file, NULL};
-    execve(ps->file, argv, ps->envp);
-    _exit(127);
-  }
   clearenv();
   for (char **e = ps->envp; *e; e++) putenv(*e);
   /* cob_init has run: the generated main's call to it returns at once, and

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,26 @@ static void run(program_starter start, size_t len, int sigfd) {
   }
   if (WIFSIGNALED(status)) send_u32s('X', 1, (uint32_t)WTERMSIG(status), 2);
   else send_u32s('X', 0, (uint32_t)WEXITSTATUS(status), 2);
+}
+
+int spawn_program(const struct program_start *ps, pid_t *pid) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  for (int fd = 0; fd < 3; fd++) posix_spawn_file_actions_adddup2(&fa, ps->stdio[fd], fd);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  char *argv[2] = {(char *)ps->file, NULL};
+  int rc = posix_spawn(pid, ps->file, &fa, &attr, argv, ps->envp);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  return rc;
 }
 
 int serve_programs(program_starter start) {

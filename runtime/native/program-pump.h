@@ -37,6 +37,10 @@ struct program_start {
    or returns an errno value. */
 typedef int (*program_starter)(const struct program_start *start, pid_t *pid);
 
+/* The spawn helper's starter: posix_spawn, default signal dispositions, an
+   empty signal mask (clone(CLONE_VM|CLONE_VFORK): no copy of the caller). */
+int spawn_program(const struct program_start *start, pid_t *pid);
+
 /* Serves requests until fd 0 reaches EOF; returns the process's exit status. */
 int serve_programs(program_starter start);
 
