@@ -33,7 +33,7 @@ static int saved_argc;
 static char **saved_argv;
 
 /* What cob_init read from the environment: libcob's settings and the locale.
-   An invocation whose environment says otherwise is exec'd afresh instead. */
+   An invocation whose environment says otherwise is started afresh instead. */
 static int read_at_init(const char *entry) {
   return strncmp(entry, "COB_", 4) == 0 || strncmp(entry, "LANG=", 5) == 0 || strncmp(entry, "LC_", 3) == 0;
 }
@@ -96,7 +96,7 @@ int main(int argc, char **argv) {
   const char *serve = getenv("COBOLAMBDA_FORK_SERVER");
   if (!serve || strcmp(serve, "1") != 0) return cobolambda_program_main(argc, argv);
   unsetenv("COBOLAMBDA_FORK_SERVER");
-  /* Copies: the server's environment is replaced in each child, not here. */
+  /* Pointers into the server's own environment, which only its children replace. */
   server_init_entries = init_entries(environ);
   saved_argc = argc;
   saved_argv = argv;
