@@ -37,6 +37,12 @@ export interface Sample {
   bootstrapsRssMb: number;
   devFds: number;
   children: number;
+  /**
+   * Processes under dev other than its bootstraps, each bootstrap's one
+   * long-lived program server (fork server or spawn helper) and dev's esbuild:
+   * programs still running, which after the last answer must be none.
+   */
+  leftovers: string[];
 }
 
 export interface SoakResult {
@@ -162,12 +168,17 @@ export function sample(devPid: number): Sample {
   } catch {
     // gone
   }
+  const bootstrapPids = new Set(bootstraps.map((p) => p.pid));
+  const leftovers = tree
+    .filter((p) => !bootstrapPids.has(p.pid) && !bootstrapPids.has(p.ppid) && !/\/esbuild\b/.test(cmdline(p.pid)))
+    .map((p) => `${p.pid} ${cmdline(p.pid).trim()}`);
   return {
     devRssMb: rssMb(devPid),
     bootstraps: bootstraps.length,
     bootstrapsRssMb: bootstraps.reduce((n, p) => n + rssMb(p.pid), 0),
     devFds: fds,
     children: tree.length,
+    leftovers,
   };
 }
 
@@ -344,6 +355,7 @@ export function summary(r: SoakResult): string {
     ['bootstraps RSS (MB)', f(r.start.bootstrapsRssMb), f(r.end.bootstrapsRssMb), f(r.end.bootstrapsRssMb - r.start.bootstrapsRssMb)],
     ['dev open fds', String(r.start.devFds), String(r.end.devFds), String(r.end.devFds - r.start.devFds)],
     ['dev child processes', String(r.start.children), String(r.end.children), String(r.end.children - r.start.children)],
+    ['programs left running', String(r.start.leftovers.length), String(r.end.leftovers.length), String(r.end.leftovers.length - r.start.leftovers.length)],
   ]);
   return [
     `soak: ${r.invocations} invocations at concurrency ${r.concurrency} in ${r.seconds.toFixed(1)} s (${(r.invocations / r.seconds).toFixed(0)}/s)`,
