@@ -21,9 +21,14 @@ export function forkServerLinkArgs(): string[] {
   return ['-I', NATIVE_INCLUDE_DIR, ...FORK_SERVER_SOURCES.filter((f) => f.endsWith('.c'))];
 }
 
-/** Changes when the fork server's sources do, so cached programs are relinked. */
+let fingerprint: string | undefined;
+
+/** Changes when the fork server's sources do, so cached programs are relinked (read once per process). */
 export function forkServerFingerprint(): string {
-  const h = createHash('sha256');
-  for (const f of FORK_SERVER_SOURCES) h.update(readFileSync(f));
-  return h.digest('hex').slice(0, 16);
+  if (fingerprint === undefined) {
+    const h = createHash('sha256');
+    for (const f of FORK_SERVER_SOURCES) h.update(readFileSync(f));
+    fingerprint = h.digest('hex').slice(0, 16);
+  }
+  return fingerprint;
 }

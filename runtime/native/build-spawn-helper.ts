@@ -22,7 +22,8 @@ export const SPAWN_HELPER_PATH = 'cobolambda/spawn-helper';
 /** Compiles the helper to `outFile` (skipped when it is newer than its source). */
 export async function buildSpawnHelper(outFile: string): Promise<string> {
   const sources = [SPAWN_HELPER_SOURCE, ...PROGRAM_PUMP_SOURCES];
-  if (existsSync(outFile) && sources.every((s) => statSync(outFile).mtimeMs >= statSync(s).mtimeMs)) return outFile;
+  const builtAt = existsSync(outFile) ? statSync(outFile).mtimeMs : -Infinity;
+  if (sources.every((s) => builtAt >= statSync(s).mtimeMs)) return outFile;
   mkdirSync(dirname(outFile), { recursive: true });
   const tmp = `${outFile}.${process.pid}.tmp`;
   await run('gcc', ['-O2', '-s', '-Wall', '-Wl,--build-id=none', '-o', tmp, ...sources.filter((s) => s.endsWith('.c'))]);

@@ -66,7 +66,7 @@ export class ProgramServer {
     child.on('error', (err) => this.onDeath(child, `${this.label} ${this.file} failed: ${err.message}`));
     // 'close', not 'exit': by then its stderr is read to the end.
     child.on('close', (code, signal) => this.onDeath(child, `${this.label} exited (${signal ?? `status ${code}`})`));
-    this.idle();
+    this.holdEventLoop(false);
   }
 
   /** Runs one program; resolves once it has exited and its stdout and stderr are drained. */
@@ -98,7 +98,7 @@ export class ProgramServer {
     frame.writeUInt32LE(head.length + stdin.length, 1);
     return new Promise<HelperRunResult>((done) => {
       this.current = { hooks, started: false, done };
-      this.busy();
+      this.holdEventLoop(true);
       child.stdin!.write(frame);
       child.stdin!.write(head);
       if (stdin.length > 0) child.stdin!.write(stdin);
@@ -152,7 +152,7 @@ export class ProgramServer {
   private finish(result: HelperRunResult): void {
     const current = this.current;
     this.current = undefined;
-    this.idle();
+    this.holdEventLoop(false);
     current?.done(result);
   }
 
@@ -168,14 +168,6 @@ export class ProgramServer {
 
   // The server must not keep an otherwise finished Node process alive: it is
   // referenced only while a program runs.
-  private idle(): void {
-    this.holdEventLoop(false);
-  }
-
-  private busy(): void {
-    this.holdEventLoop(true);
-  }
-
   private holdEventLoop(hold: boolean): void {
     const c = this.child;
     if (!c) return;
