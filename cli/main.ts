@@ -5,8 +5,9 @@ import { doctor } from './doctor.ts';
 const USAGE = `usage: cobolambda <command> [options]
 
 commands:
-  build [--cobol DIR] [--out DIR] [--arch x86_64|arm64] [--only NAME,...]
-        compile cobol/ and write the Lambda layers under dist/
+  build [--cobol DIR] [--out DIR] [--arch x86_64|arm64] [--only NAME,...] [--jobs N] [--programs-layer]
+        compile cobol/ (in parallel, through the build cache .cobolambda/cache) and write under dist/
+        the runtime layer and one zip per function (dist/README says what each file is)
   dev [--cobol DIR] [--host 127.0.0.1] [--port 3001] [--concurrency 10] [--timeout S]
       [--region us-east-1] [--env-vars FILE]
         serve every program as a local Lambda function (Invoke API), rebuilt on change
@@ -40,7 +41,14 @@ const commands: Record<string, Command> = {
   async build(args) {
     const { values } = parseArgs({
       args,
-      options: { cobol: { type: 'string', default: 'cobol' }, out: { type: 'string', default: 'dist' }, arch: { type: 'string' }, only: { type: 'string' } },
+      options: {
+        cobol: { type: 'string', default: 'cobol' },
+        out: { type: 'string', default: 'dist' },
+        arch: { type: 'string' },
+        only: { type: 'string' },
+        jobs: { type: 'string' },
+        'programs-layer': { type: 'boolean', default: false },
+      },
     });
     if (values.arch !== undefined && values.arch !== 'x86_64' && values.arch !== 'arm64') throw new Error(`--arch must be x86_64 or arm64, not ${values.arch}`);
     if (!needToolchain()) return 1;
@@ -50,6 +58,8 @@ const commands: Record<string, Command> = {
       outDir: values.out,
       arch: values.arch as 'x86_64' | 'arm64' | undefined,
       only: values.only?.split(',').filter(Boolean),
+      jobs: values.jobs === undefined ? undefined : positiveInt(values.jobs, 'jobs', 1),
+      programsLayer: values['programs-layer'],
     });
     return result.ok ? 0 : 1;
   },

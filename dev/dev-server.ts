@@ -5,7 +5,11 @@ import { mkdirSync, readFileSync, watch, writeFileSync, type FSWatcher } from 'n
 import { join, resolve } from 'node:path';
 import { bundleRuntime } from '../runtime/bundle.ts';
 import { discoverPrograms, type ProgramSpec } from '../layer/programs.ts';
-import { compileProgram } from '../layer/build.ts';
+import { defaultCacheDir } from '../layer/build-cache.ts';
+import { CompileQueue } from '../layer/compile-queue.ts';
+import type { CompileResult } from '../layer/compile.ts';
+import { progressReporter } from '../layer/progress.ts';
+import { copyLibraries, detectToolchain, LINKING, runtimeLibraries } from '../layer/toolchain.ts';
 import { programMetadata, MetadataError } from '../layer/metadata.ts';
 import { FunctionPool } from './function-pool.ts';
 import { InvokeApi } from './invoke-api.ts';
@@ -15,6 +19,8 @@ export interface DevServerOptions {
   cobolDir: string;
   /** Where `dev` keeps its build: the runtime bundle and the compiled programs. */
   workDir: string;
+  /** The build cache, shared with `cobolambda build` and synth; default defaultCacheDir(). */
+  cacheDir?: string;
   host: string;
   port: number;
   concurrency: number;
@@ -28,6 +34,8 @@ export interface DevServerOptions {
 }
 
 export const ACCOUNT_ID = '123456789012';
+
+type EnvVars = Record<string, Record<string, string>>;
 
 export class DevServer {
   readonly pools = new Map<string, FunctionPool>();
@@ -47,7 +55,10 @@ export class DevServer {
     this.runtimeDir = join(work, 'runtime');
     this.programsDir = join(work, 'programs');
     await bundleRuntime(this.runtimeDir);
-    await this.build();
+    // The shared libraries programs load, as the runtime layer has them in /opt/lib.
+    copyLibraries(await runtimeLibraries(LINKING, await detectToolchain(), this.cacheDir), join(this.runtimeDir, 'lib'));
+    // Serve at once: a program still compiling is Pending, and its first invocation waits for it.
+    this.rebuild = this.build().catch((err: Error) => this.options.log(`dev: build failed: ${err.message}`));
     const url = await this.api.listen(this.options.port, this.options.host);
     if (this.options.watch) this.watch();
     return url;
@@ -75,42 +86,42 @@ export class DevServer {
     return this.specs;
   }
 
+  private get cacheDir(): string {
+    return resolve(this.options.cacheDir ?? defaultCacheDir());
+  }
+
+  /** Whether every program has been built at least once. */
+  ready(): Promise<void> {
+    return this.rebuild;
+  }
+
   private async build(): Promise<void> {
     const { log } = this.options;
     const specs = discoverPrograms(this.options.cobolDir);
-    const envVars = this.readEnvVars();
     const binDir = join(this.programsDir, 'bin');
     const metaDir = join(this.programsDir, 'cobolambda', 'programs');
     mkdirSync(metaDir, { recursive: true });
-    const seen = new Set<string>();
+    const progress = progressReporter(log, undefined);
+    const queue = new CompileQueue(specs, {
+      binDir,
+      cacheDir: this.cacheDir,
+      onResult: (spec, r, p) => {
+        if (!r.cached && r.ok) log(`dev: compiled ${spec.name} in ${r.compileMs} ms`);
+        if (specs.length > 40) progress.update(p);
+      },
+    });
+    this.specs = specs;
+    const envVars = this.readEnvVars();
+    const installed = new Map(
+      specs.map((spec) => [spec.name, queue.result(spec.name)!.then((r) => this.install(spec, r, binDir, metaDir, envVars))] as const),
+    );
     for (const spec of specs) {
-      seen.add(spec.name);
-      let result = await compileProgram(spec, binDir, { cacheDir: join(resolve(this.options.workDir), 'cache') });
-      if (result.ok) {
-        try {
-          writeFileSync(join(metaDir, `${spec.name}.json`), JSON.stringify(programMetadata(spec)));
-        } catch (err) {
-          if (!(err instanceof MetadataError)) throw err;
-          result = { ...result, ok: false, messages: err.message };
-        }
-      }
-      if (!result.ok) log(`dev: ${spec.name} does not compile; its invocations fail until it does:\n${result.messages}`);
-      else if (!result.cached) log(`dev: compiled ${spec.name} in ${result.compileMs} ms`);
-      const settings: FunctionSettings = {
-        name: spec.name,
-        runtimeDir: this.runtimeDir,
-        programDir: binDir,
-        memorySizeMb: spec.memorySizeMb,
-        timeoutSeconds: this.options.timeoutSeconds ?? spec.timeoutSeconds,
-        environment: { ...spec.environment, ...envVars.Parameters, ...envVars[spec.name] },
-        region: this.options.region,
-        accountId: ACCOUNT_ID,
-      };
-      const buildError = result.ok ? undefined : result.messages;
       const pool = this.pools.get(spec.name);
-      if (pool) pool.reload(settings, buildError);
-      else this.pools.set(spec.name, new FunctionPool(settings, this.options.concurrency, log)).get(spec.name)!.reload(settings, buildError);
+      if (pool && pool.state !== 'Pending') continue; // it serves its last build until the new one is installed
+      const waiting = pool ?? this.pools.set(spec.name, new FunctionPool(this.functionSettings(spec, binDir, envVars), this.options.concurrency, log)).get(spec.name)!;
+      waiting.waitForBuild(installed.get(spec.name)!, () => void queue.result(spec.name));
     }
+    const seen = new Set(specs.map((s) => s.name));
     for (const [name, pool] of this.pools) {
       if (!seen.has(name)) {
         pool.close();
@@ -118,10 +129,39 @@ export class DevServer {
         log(`dev: ${name} is gone from ${this.options.cobolDir}`);
       }
     }
-    this.specs = specs;
+    await Promise.all(installed.values());
+    if (specs.length > 40) progress.end(queue.progress());
   }
 
-  private readEnvVars(): Record<string, Record<string, string>> {
+  /** A program's build result goes live: new invocations run it, or get its compile error. */
+  private install(spec: ProgramSpec, compiled: CompileResult, binDir: string, metaDir: string, envVars: EnvVars): void {
+    let result = compiled;
+    if (result.ok) {
+      try {
+        writeFileSync(join(metaDir, `${spec.name}.json`), JSON.stringify(programMetadata(spec)));
+      } catch (err) {
+        if (!(err instanceof MetadataError)) throw err;
+        result = { ...result, ok: false, messages: err.message };
+      }
+    }
+    if (!result.ok) this.options.log(`dev: ${spec.name} does not compile; its invocations fail until it does:\n${result.messages}`);
+    this.pools.get(spec.name)?.reload(this.functionSettings(spec, binDir, envVars), result.ok ? undefined : result.messages);
+  }
+
+  private functionSettings(spec: ProgramSpec, binDir: string, envVars: EnvVars): FunctionSettings {
+    return {
+      name: spec.name,
+      runtimeDir: this.runtimeDir,
+      programDir: binDir,
+      memorySizeMb: spec.memorySizeMb,
+      timeoutSeconds: this.options.timeoutSeconds ?? spec.timeoutSeconds,
+      environment: { ...spec.environment, ...envVars.Parameters, ...envVars[spec.name] },
+      region: this.options.region,
+      accountId: ACCOUNT_ID,
+    };
+  }
+
+  private readEnvVars(): EnvVars {
     const file = this.options.envVarsFile;
     if (!file) return {};
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;

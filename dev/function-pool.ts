@@ -20,6 +20,8 @@ export class FunctionPool {
   private readonly generationOf = new WeakMap<ExecutionEnvironment, number>();
   /** Set while the program does not compile: invocations get this error instead. */
   private buildError: string | undefined;
+  /** Set until the first build of the program is done: invocations wait for it (and hurry it). */
+  private pending: { ready: Promise<void>; hurry: () => void } | undefined;
 
   constructor(
     public settings: FunctionSettings,
@@ -31,10 +33,25 @@ export class FunctionPool {
     return this.busy;
   }
 
+  /** Lambda's function state: Pending until the first build is done, Failed while it does not compile. */
+  get state(): 'Pending' | 'Active' | 'Failed' {
+    return this.pending ? 'Pending' : this.buildError !== undefined ? 'Failed' : 'Active';
+  }
+
+  /** The program is being compiled: invocations wait until `ready`, calling `hurry` first. */
+  waitForBuild(ready: Promise<void>, hurry: () => void): void {
+    const pending = { ready, hurry };
+    this.pending = pending;
+    void ready.finally(() => {
+      if (this.pending === pending) this.pending = undefined;
+    });
+  }
+
   /** A new build: environments started from here on run it; old idle ones go now, busy ones when done. */
   reload(settings: FunctionSettings, buildError?: string): void {
     this.settings = settings;
     this.buildError = buildError;
+    this.pending = undefined;
     this.generation++;
     for (const env of this.idle.splice(0)) env.kill();
   }
@@ -43,6 +60,10 @@ export class FunctionPool {
     if (this.busy >= this.concurrency) throw new TooManyRequestsError(`${this.settings.name} is running ${this.busy} invocations, its limit`);
     this.busy++;
     try {
+      if (this.pending) {
+        this.pending.hurry();
+        await this.pending.ready;
+      }
       return await this.invokeInEnvironment(inv);
     } finally {
       this.busy--;

@@ -204,8 +204,11 @@ function configuration(pool: FunctionPool): Record<string, unknown> {
     Version: '$LATEST',
     PackageType: 'Zip',
     Architectures: [process.arch === 'arm64' ? 'arm64' : 'x86_64'],
-    State: 'Active',
-    LastUpdateStatus: 'Successful',
+    // Pending while dev compiles the program (an invocation waits for it), Failed while it does not compile.
+    State: pool.state,
+    ...(pool.state === 'Pending' ? { StateReasonCode: 'Creating', StateReason: 'cobolambda dev is compiling the program' } : {}),
+    ...(pool.state === 'Failed' ? { StateReasonCode: 'InvalidConfiguration', StateReason: 'the program does not compile' } : {}),
+    LastUpdateStatus: pool.state === 'Pending' ? 'InProgress' : pool.state === 'Failed' ? 'Failed' : 'Successful',
     Environment: { Variables: s.environment },
   };
 }

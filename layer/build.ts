@@ -1,44 +1,40 @@
-// `cobolambda build`: compiles every program in cobol/ with cobc and packs the
-// two Lambda layers (runtime and programs) under dist/. The CLI, `dev` and the
-// CDK bundling all call buildProject / compileProgram.
+// `cobolambda build`: compiles every program in cobol/ (in parallel, through
+// the one build cache) and writes what deploy uses under dist/: the runtime
+// layer and one code zip per function; a combined programs layer only when
+// asked. The CLI, `dev` and the CDK bundling all build through this module.
 //
-// Linking (measured by bench/linking.ts, see README "Linking"): libcob and the
-// static archives of its dependencies are linked into each executable, glibc
-// stays dynamic, and ICU (only a fallback converter for libxml2) is replaced by
-// a stand-in. A program then needs only libc and libm, GLIBC_2.34 at most.
+// Linking (measured by bench/linking.ts and bench/scale.ts, see README
+// "Linking"): programs are small dynamically linked executables; libcob and its
+// libraries (ICU replaced by a stand-in) ship once, in the runtime layer's lib/.
 import { execa } from 'execa';
-import { createHash } from 'node:crypto';
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleRuntime } from '../runtime/bundle.ts';
+import { defaultCacheDir } from './build-cache.ts';
+import { CompileQueue } from './compile-queue.ts';
+import type { CompileResult } from './compile.ts';
 import { checkElfFiles, formatElfProblems, listLayerFiles } from './elf.ts';
 import { discoverPrograms, type ProgramSpec } from './programs.ts';
-import {
-  assertArch,
-  copyLibraries,
-  detectToolchain,
-  hostLambdaArch,
-  LINKING,
-  linkSettings,
-  runtimeLibraries,
-  type LambdaArch,
-  type LinkStrategy,
-} from './toolchain.ts';
+import { progressReporter } from './progress.ts';
+import { assertArch, copyLibraries, detectToolchain, hostLambdaArch, LINKING, runtimeLibraries, type LambdaArch, type LinkStrategy } from './toolchain.ts';
 import { writeDeterministicZip } from './zip.ts';
-import { copybooksOf } from './copybooks.ts';
-import { programMetadata, MetadataError } from './metadata.ts';
-import { forkServerFingerprint, forkServerLinkArgs, renameGeneratedMain } from './fork-server.ts';
+import {
+  fmtMb,
+  LAMBDA_UNZIPPED_LIMIT,
+  LAMBDA_ZIP_LIMIT,
+  finishProgram,
+  markElfChecked,
+  needsElfCheck,
+  summary,
+  writeDistReadme,
+  writeProgramsLayer,
+  type LayerResult,
+  type ProgramResult,
+} from './build-output.ts';
+
+export { compileProgram, type CompileOptions, type CompileResult } from './compile.ts';
+export { LAMBDA_UNZIPPED_LIMIT, LAMBDA_ZIP_LIMIT, summary as summaryTable, type LayerResult, type ProgramResult } from './build-output.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const NODE_PACKAGE_DIR = join(here, 'node');
@@ -48,46 +44,34 @@ export function nodeBinary(arch: LambdaArch): string {
   return join(NODE_PACKAGE_DIR, 'node_modules', `node-linux-${arch === 'arm64' ? 'arm64' : 'x64'}`, 'bin', 'node');
 }
 
-/** Lambda's limits: direct zip upload, and function plus all layers unzipped. */
-export const LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024;
-export const LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024;
-
 export interface BuildOptions {
   cobolDir: string;
   outDir: string;
   arch?: LambdaArch;
-  /** Program names; default all. The programs layer then holds only these. */
+  /** Program names; default all. */
   only?: string[];
   log?: (line: string) => void;
-  /** How programs are linked; default LINKING (`static-libcob`). */
+  /** How programs are linked; default LINKING. */
   linking?: LinkStrategy;
-  /** Compile cache; default `<outDir>/.cache`. */
+  /** The build cache; default defaultCacheDir(), the one `dev` and synth use too. */
   cacheDir?: string;
-}
-
-export interface ProgramResult {
-  name: string;
-  source: string;
-  binary?: string;
-  sizeBytes?: number;
-  linking: string;
-  compileMs?: number;
-  cached: boolean;
-  error?: string;
-}
-
-export interface LayerResult {
-  name: string;
-  zip: string;
-  zippedBytes: number;
-  unzippedBytes: number;
+  /** Compiles at once; default one per core. */
+  jobs?: number;
+  /** Also write `programs-layer.zip` (every program in one layer). Default false: deploy uses the function zips. */
+  programsLayer?: boolean;
+  /** Where the progress line goes (redrawn when it is a terminal); default process.stderr. */
+  progressStream?: NodeJS.WriteStream;
 }
 
 export interface BuildResult {
   ok: boolean;
   runtimeLayerDir: string;
+  /** Every program unzipped: `bin/<name>` and `cobolambda/programs/<name>.json` (the /opt of an image). */
   programsLayerDir: string;
   runtimeLayerZip: string;
+  /** `functions/<name>.zip`: one function's code each. */
+  functionsDir: string;
+  /** Written only with `programsLayer`. */
   programsLayerZip: string;
   programs: ProgramResult[];
   layers: LayerResult[];
@@ -98,151 +82,6 @@ export interface BuildResult {
 export class BuildError extends Error {
   override name = 'BuildError';
 }
-
-export interface CompileOptions {
-  arch?: LambdaArch;
-  linking?: LinkStrategy;
-  /** Where compiled programs are cached; default `.cobolambda/cache` in the current folder. */
-  cacheDir?: string;
-}
-
-export interface CompileResult {
-  ok: boolean;
-  binary: string;
-  messages: string;
-  cached: boolean;
-  compileMs: number;
-}
-
-
-// ---------------------------------------------------------------------------
-// Compiling one program
-
-/** Fixed compile date written into every module (WHEN-COMPILED), for reproducible binaries. */
-const FIXED_MODULE_DATE = { formatted: 'Jan 01 1980 00:00:00', date: '19800101', time: '0' };
-
-/** cobc arguments for one source, apart from -C/-x/-o. */
-function cobcArgs(spec: ProgramSpec): string[] {
-  const args: string[] = [];
-  if (spec.std) args.push(`-std=${spec.std}`);
-  for (const dir of spec.copybookDirs) args.push('-I', dir);
-  args.push(...spec.cobcFlags);
-  return args;
-}
-
-function defaultCacheDir(): string {
-  return resolve('.cobolambda', 'cache');
-}
-
-async function compileKey(spec: ProgramSpec, linking: LinkStrategy, fingerprint: string, linkArgs: string[]): Promise<string> {
-  const h = createHash('sha256');
-  h.update(JSON.stringify({ v: 2, fingerprint, forkServer: forkServerFingerprint(), linking, linkArgs, args: cobcArgs(spec), name: spec.name }));
-  for (const src of [spec.source, ...spec.subprograms]) {
-    h.update(`\0source:${basename(src)}\0`);
-    h.update(readFileSync(src));
-    for (const cpy of copybooksOf(src, spec.copybookDirs)) {
-      h.update(`\0copy:${cpy}\0`);
-      if (!cpy.startsWith('missing:')) h.update(readFileSync(cpy));
-    }
-  }
-  return h.digest('hex').slice(0, 24);
-}
-
-/** Makes cobc's messages point at absolute paths (cobc runs in the source folder). */
-function absolutizeMessages(text: string, cwd: string): string {
-  return text
-    .split('\n')
-    .map((line) => line.replace(/^([^\s:][^:]*\.(?:cbl|cob|cpy|CBL|COB|CPY)):(\d+):/, (_, f: string, n: string) => `${resolve(cwd, f)}:${n}:`))
-    .join('\n')
-    .trim();
-}
-
-/** Pins the compile date cobc writes into the generated C (and its header comments). */
-function pinModuleDate(cFile: string): void {
-  const text = readFileSync(cFile, 'utf8')
-    .replace(/^\/\* Generated at .*\*\/$/m, `/* Generated at           ${FIXED_MODULE_DATE.formatted} */`)
-    .replace(/^\/\* Compile command .*\*\/$/m, '/* Compile command        (cobolambda) */')
-    .replace(/^#define\s+COB_MODULE_FORMATTED_DATE\s.*$/m, `#define  COB_MODULE_FORMATTED_DATE\t"${FIXED_MODULE_DATE.formatted}"`)
-    .replace(/^#define\s+COB_MODULE_DATE\s.*$/m, `#define  COB_MODULE_DATE\t\t${FIXED_MODULE_DATE.date}`)
-    .replace(/^#define\s+COB_MODULE_TIME\s.*$/m, `#define  COB_MODULE_TIME\t\t${FIXED_MODULE_DATE.time}`);
-  writeFileSync(cFile, text);
-}
-
-/**
- * Compiles one program (its main source and subprograms) into `binDir/<name>`.
- * Reuses the cached executable when the sources, the copybooks they COPY, the
- * flags, cobc and the static archives are unchanged.
- */
-export async function compileProgram(spec: ProgramSpec, binDir: string, options: CompileOptions = {}): Promise<CompileResult> {
-  assertArch(options.arch ?? hostLambdaArch() ?? 'x86_64');
-  const started = performance.now();
-  const linking = options.linking ?? LINKING;
-  const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
-  const tc = await detectToolchain();
-  const link = await linkSettings(linking, tc, cacheDir);
-  const binary = join(resolve(binDir), spec.name);
-  const key = await compileKey(spec, linking, tc.fingerprint, link.args);
-  const cachedBinary = join(cacheDir, 'programs', `${spec.name}-${key}`);
-  mkdirSync(dirname(binary), { recursive: true });
-  if (existsSync(cachedBinary)) {
-    copyExecutable(cachedBinary, binary);
-    return { ok: true, binary, messages: '', cached: true, compileMs: Math.round(performance.now() - started) };
-  }
-
-  const work = join(cacheDir, 'work', `${spec.name}-${process.pid}-${Date.now()}`);
-  mkdirSync(work, { recursive: true });
-  const cwd = dirname(spec.source);
-  const messages: string[] = [];
-  try {
-    const cFiles: string[] = [];
-    const sources = [spec.source, ...spec.subprograms];
-    for (const [i, src] of sources.entries()) {
-      const cFile = join(work, `${i}-${basename(src, extname(src))}.c`);
-      const r = await execa('cobc', ['-C', ...(i === 0 ? ['-x'] : []), ...cobcArgs(spec), '-o', cFile, relative(cwd, src) || src], {
-        cwd,
-        reject: false,
-        all: true,
-        env: { LC_ALL: 'C' },
-      });
-      if (r.all?.trim()) messages.push(absolutizeMessages(r.all, cwd));
-      if (r.exitCode !== 0) {
-        return { ok: false, binary, messages: messages.join('\n') || `cobc failed on ${src}`, cached: false, compileMs: Math.round(performance.now() - started) };
-      }
-      pinModuleDate(cFile);
-      if (i === 0) writeFileSync(cFile, renameGeneratedMain(readFileSync(cFile, 'utf8'), cFile));
-      cFiles.push(cFile);
-    }
-    const out = join(work, spec.name);
-    const r = await execa('cobc', ['-x', ...cobcArgs(spec), ...link.args, '-Q', '-Wl,--build-id=none', '-o', out, ...cFiles.map((f) => basename(f)), ...forkServerLinkArgs()], {
-      cwd: work,
-      reject: false,
-      all: true,
-      env: { ...link.env, LC_ALL: 'C' },
-    });
-    if (r.all?.trim()) messages.push(r.all.trim());
-    if (r.exitCode !== 0) {
-      return { ok: false, binary, messages: messages.join('\n') || 'link failed', cached: false, compileMs: Math.round(performance.now() - started) };
-    }
-    // Debug info names the work folder; the dynamic symbols CALL needs stay.
-    await execa('strip', ['--strip-unneeded', out]);
-    mkdirSync(dirname(cachedBinary), { recursive: true });
-    renameSync(out, cachedBinary);
-    copyExecutable(cachedBinary, binary);
-    return { ok: true, binary, messages: messages.join('\n'), cached: false, compileMs: Math.round(performance.now() - started) };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
-
-function copyExecutable(from: string, to: string): void {
-  const tmp = `${to}.${process.pid}.tmp`;
-  copyFileSync(from, tmp);
-  chmodSync(tmp, 0o755);
-  renameSync(tmp, to);
-}
-
-// ---------------------------------------------------------------------------
-// The whole project
 
 /** Installs the pinned Node.js package for the runtime layer when it is missing. */
 export async function ensureNodeBinary(arch: LambdaArch, log: (line: string) => void): Promise<string> {
@@ -256,7 +95,37 @@ export async function ensureNodeBinary(arch: LambdaArch, log: (line: string) => 
   return binary;
 }
 
-const fmtMb = (n: number): string => `${(n / 1024 / 1024).toFixed(2)} MB`;
+function copyExecutable(from: string, to: string): void {
+  const tmp = `${to}.${process.pid}.tmp`;
+  copyFileSync(from, tmp);
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, to);
+}
+
+/** The runtime layer's folder: bootstrap, the bundled runtime, Node.js and the shared libraries programs link with. */
+export async function writeRuntimeLayer(dir: string, arch: LambdaArch, linking: LinkStrategy, cacheDir: string, log: (line: string) => void): Promise<void> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await bundleRuntime(dir);
+  const node = await ensureNodeBinary(arch, log);
+  mkdirSync(join(dir, 'node', 'bin'), { recursive: true });
+  copyExecutable(node, join(dir, 'node', 'bin', 'node'));
+  const libs = await runtimeLibraries(linking, await detectToolchain(), cacheDir);
+  if (libs.length > 0) copyLibraries(libs, join(dir, 'lib'));
+}
+
+function selectPrograms(cobolDir: string, only: string[] | undefined): ProgramSpec[] {
+  const specs = discoverPrograms(cobolDir);
+  if (!only || only.length === 0) return specs;
+  const unknown = only.filter((n) => !specs.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    throw new BuildError(`no program named ${unknown.join(', ')} in ${resolve(cobolDir)} (have: ${specs.map((s) => s.name).join(', ') || 'none'})`);
+  }
+  return specs.filter((s) => only.includes(s.name));
+}
+
+/** A build names each program's lines when there are few; beyond this it prints progress only. */
+const CHATTY_UP_TO = 40;
 
 export async function buildProject(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -264,148 +133,97 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   assertArch(arch);
   const linking = options.linking ?? LINKING;
   const outDir = resolve(options.outDir);
-  const cacheDir = resolve(options.cacheDir ?? join(outDir, '.cache'));
+  const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
   const runtimeLayerDir = join(outDir, 'runtime');
   const programsLayerDir = join(outDir, 'programs');
+  const functionsDir = join(outDir, 'functions');
   const runtimeLayerZip = join(outDir, 'runtime-layer.zip');
   const programsLayerZip = join(outDir, 'programs-layer.zip');
   const errors: string[] = [];
 
-  let specs = discoverPrograms(options.cobolDir);
-  if (options.only && options.only.length > 0) {
-    const unknown = options.only.filter((n) => !specs.some((s) => s.name === n));
-    if (unknown.length > 0) {
-      throw new BuildError(`no program named ${unknown.join(', ')} in ${resolve(options.cobolDir)} (have: ${specs.map((s) => s.name).join(', ') || 'none'})`);
-    }
-    specs = specs.filter((s) => options.only!.includes(s.name));
-  }
+  const specs = selectPrograms(options.cobolDir, options.only);
   const tc = await detectToolchain();
-  log(`cobolambda build: ${specs.length} program(s) from ${resolve(options.cobolDir)} for ${arch}, ${tc.cobcVersion}, linking ${linking}`);
+  log(`cobolambda build: ${specs.length} program(s) from ${resolve(options.cobolDir)} for ${arch}, ${tc.cobcVersion}, linking ${linking}, cache ${cacheDir}`);
 
-  // Runtime layer: bootstrap + bundled runtime, Node.js, shared libraries (if any).
-  rmSync(runtimeLayerDir, { recursive: true, force: true });
-  rmSync(programsLayerDir, { recursive: true, force: true });
-  mkdirSync(runtimeLayerDir, { recursive: true });
-  await bundleRuntime(runtimeLayerDir);
-  const node = await ensureNodeBinary(arch, log);
-  mkdirSync(join(runtimeLayerDir, 'node', 'bin'), { recursive: true });
-  copyExecutable(node, join(runtimeLayerDir, 'node', 'bin', 'node'));
-  const libs = await runtimeLibraries(linking, tc, cacheDir);
-  if (libs.length > 0) copyLibraries(libs, join(runtimeLayerDir, 'lib'));
-
-  // Programs layer.
+  await writeRuntimeLayer(runtimeLayerDir, arch, linking, cacheDir, log);
+  for (const d of [programsLayerDir, functionsDir]) rmSync(d, { recursive: true, force: true });
   const binDir = join(programsLayerDir, 'bin');
-  const metaDir = join(programsLayerDir, 'cobolambda', 'programs');
   mkdirSync(binDir, { recursive: true });
-  mkdirSync(metaDir, { recursive: true });
-  const programs: ProgramResult[] = [];
-  for (const [i, spec] of specs.entries()) {
-    const tag = `[${i + 1}/${specs.length}] ${spec.name}`;
-    log(`${tag}: compiling ${relative(process.cwd(), spec.source)}${spec.subprograms.length ? ` + ${spec.subprograms.map((s) => basename(s)).join(', ')}` : ''}`);
-    let r: CompileResult;
-    try {
-      r = await compileProgram(spec, binDir, { arch, linking, cacheDir });
-    } catch (err) {
-      r = { ok: false, binary: '', messages: (err as Error).message, cached: false, compileMs: 0 };
-    }
-    if (r.ok) {
-      try {
-        writeFileSync(join(metaDir, `${spec.name}.json`), `${JSON.stringify(programMetadata(spec))}\n`);
-      } catch (err) {
-        if (!(err instanceof MetadataError)) throw err;
-        r = { ...r, ok: false, messages: err.message };
-      }
-    }
-    if (r.ok) {
-      const sizeBytes = statSync(r.binary).size;
-      programs.push({ name: spec.name, source: spec.source, binary: r.binary, sizeBytes, linking, compileMs: r.compileMs, cached: r.cached });
-      log(`${tag}: ok, ${fmtMb(sizeBytes)}${r.cached ? ' (cached)' : `, ${r.compileMs} ms`}`);
-      if (r.messages) log(indent(r.messages));
-    } else {
-      programs.push({ name: spec.name, source: spec.source, linking, compileMs: r.compileMs, cached: false, error: r.messages });
-      log(`${tag}: FAILED`);
-      log(indent(r.messages));
-    }
-  }
+  mkdirSync(join(programsLayerDir, 'cobolambda', 'programs'), { recursive: true });
+  mkdirSync(functionsDir, { recursive: true });
+
+  const chatty = specs.length <= CHATTY_UP_TO;
+  const progress = progressReporter(log, options.progressStream);
+  const queue = new CompileQueue(specs, {
+    arch,
+    linking,
+    cacheDir,
+    binDir,
+    jobs: options.jobs,
+    onResult: (spec, r, p) => {
+      if (!r.ok) progress.line(`${spec.name}: FAILED (${relative(process.cwd(), spec.source)})\n${indent(r.messages)}`);
+      else if (r.messages) progress.line(`${spec.name}: ${r.cached ? 'cached' : 'compiled'}, with messages:\n${indent(r.messages)}`);
+      else if (chatty && !r.cached) progress.line(`${spec.name}: compiled in ${r.compileMs} ms`);
+      progress.update(p);
+    },
+  });
+  const programs: ProgramResult[] = await Promise.all(
+    specs.map(async (spec): Promise<ProgramResult> => {
+      const r: CompileResult = (await queue.result(spec.name))!;
+      return finishProgram(spec, r, { linking, cacheDir, programsLayerDir, functionsDir });
+    }),
+  );
+  progress.end(queue.progress());
   const failed = programs.filter((p) => p.error);
   if (failed.length > 0) errors.push(`failed to compile: ${failed.map((p) => `${p.name} (${p.source})`).join(', ')}`);
 
-  // Both layers unpack into /opt together: check them as one tree.
-  const files = [...listLayerFiles(runtimeLayerDir), ...listLayerFiles(programsLayerDir)];
-  const check = await checkElfFiles(files, ['lib']);
+  // The runtime layer and each function unpack together (/opt and /var/task): check them as one tree.
+  // A program checked once against this toolchain is not read again.
+  const runtimeFiles = listLayerFiles(runtimeLayerDir);
+  const unchecked = programs.filter((p) => !p.error && needsElfCheck(p));
+  const check = await checkElfFiles([...runtimeFiles, ...unchecked.map((p) => ({ path: p.binary!, layerPath: `bin/${p.name}` }))], ['lib']);
   if (!check.ok) {
     errors.push(`the layers would not load on provided.al2023 (glibc 2.34):\n${formatElfProblems(check.problems)}`);
+  } else {
+    for (const p of unchecked) markElfChecked(p);
   }
 
   const layers: LayerResult[] = [];
   if (errors.length === 0) {
-    for (const [name, dir, zip] of [
-      ['runtime', runtimeLayerDir, runtimeLayerZip],
-      ['programs', programsLayerDir, programsLayerZip],
-    ] as const) {
-      const z = await writeDeterministicZip(dir, zip);
-      layers.push({ name, zip, zippedBytes: z.zippedBytes, unzippedBytes: z.unzippedBytes });
-      if (z.zippedBytes > LAMBDA_ZIP_LIMIT) {
-        errors.push(`${name} layer zip is ${fmtMb(z.zippedBytes)}, over Lambda's ${fmtMb(LAMBDA_ZIP_LIMIT)} direct-upload limit`);
+    const z = await writeDeterministicZip(runtimeLayerDir, runtimeLayerZip);
+    layers.push({ name: 'runtime', zip: runtimeLayerZip, zippedBytes: z.zippedBytes, unzippedBytes: z.unzippedBytes });
+    if (z.zippedBytes > LAMBDA_ZIP_LIMIT) {
+      errors.push(`runtime layer zip is ${fmtMb(z.zippedBytes)}, over Lambda's ${fmtMb(LAMBDA_ZIP_LIMIT)} direct-upload limit`);
+    }
+    for (const p of programs) {
+      if (p.unzippedBytes! + z.unzippedBytes > LAMBDA_UNZIPPED_LIMIT) {
+        errors.push(`function ${p.name} unzips to ${fmtMb(p.unzippedBytes! + z.unzippedBytes)} with the runtime layer, over Lambda's ${fmtMb(LAMBDA_UNZIPPED_LIMIT)}`);
       }
     }
-    const unzipped = layers.reduce((n, l) => n + l.unzippedBytes, 0);
-    if (unzipped > LAMBDA_UNZIPPED_LIMIT) {
-      errors.push(
-        `the layers unzip to ${fmtMb(unzipped)}, over Lambda's ${fmtMb(LAMBDA_UNZIPPED_LIMIT)} limit for function plus layers: ` +
-          `deploy fewer programs per function (--only), or link with 'shared-noicu' (programs of a few KB sharing one lib/)`,
-      );
-    }
-  } else {
-    // Never leave a stale zip that looks like this build's output.
-    for (const zip of [runtimeLayerZip, programsLayerZip]) {
-      rmSync(zip, { force: true });
-      rmSync(`${zip}.sha256`, { force: true });
+    if (options.programsLayer) {
+      const r = await writeProgramsLayer(programsLayerDir, programsLayerZip, z.unzippedBytes);
+      if (r.layer) layers.push(r.layer);
+      if (r.error) errors.push(r.error);
+    } else {
+      rmSync(programsLayerZip, { force: true });
     }
   }
+  if (errors.length > 0) {
+    // Never leave a stale zip that looks like this build's output.
+    for (const zip of [runtimeLayerZip, programsLayerZip]) rmSync(zip, { force: true });
+    rmSync(functionsDir, { recursive: true, force: true });
+  }
+  writeDistReadme(outDir, { programs, layers, ok: errors.length === 0, arch, linking });
 
-  log(summaryTable(programs, layers));
+  log(summary(programs, layers));
   for (const e of errors) log(`error: ${e}`);
-  log(errors.length === 0 ? 'build ok' : 'build FAILED');
-  return { ok: errors.length === 0, runtimeLayerDir, programsLayerDir, runtimeLayerZip, programsLayerZip, programs, layers, errors };
+  log(errors.length === 0 ? `build ok: ${relative(process.cwd(), outDir) || '.'}/README says what each file is` : 'build FAILED');
+  return { ok: errors.length === 0, runtimeLayerDir, programsLayerDir, runtimeLayerZip, functionsDir, programsLayerZip, programs, layers, errors };
 }
 
-function indent(text: string): string {
+export function indent(text: string): string {
   return text
     .split('\n')
     .map((l) => `    ${l}`)
     .join('\n');
-}
-
-export function summaryTable(programs: ProgramResult[], layers: LayerResult[]): string {
-  const rows: string[][] = [['program', 'size', 'linking', 'compile', 'status']];
-  for (const p of programs) {
-    rows.push([
-      p.name,
-      p.sizeBytes !== undefined ? fmtMb(p.sizeBytes) : '-',
-      p.linking,
-      p.cached ? 'cached' : p.compileMs !== undefined ? `${p.compileMs} ms` : '-',
-      p.error ? 'FAILED' : 'ok',
-    ]);
-  }
-  const out = [table(rows)];
-  if (layers.length > 0) {
-    const lrows: string[][] = [['layer', 'zipped', 'limit', 'unzipped', 'limit']];
-    for (const l of layers) {
-      lrows.push([l.name, fmtMb(l.zippedBytes), pct(l.zippedBytes, LAMBDA_ZIP_LIMIT), fmtMb(l.unzippedBytes), '']);
-    }
-    const unzipped = layers.reduce((n, l) => n + l.unzippedBytes, 0);
-    lrows.push(['total', '', '', fmtMb(unzipped), pct(unzipped, LAMBDA_UNZIPPED_LIMIT)]);
-    out.push(table(lrows));
-  }
-  return out.join('\n\n');
-}
-
-function pct(n: number, limit: number): string {
-  return `${((n / limit) * 100).toFixed(0)}% of ${fmtMb(limit)}${n > limit ? ' OVER' : ''}`;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
 }

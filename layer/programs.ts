@@ -1,7 +1,7 @@
 // The one description of a program. Build, `dev` and deploy all read programs
 // through `discoverPrograms`, so a program means the same thing everywhere.
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
-import { join, resolve, basename, extname } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 
 export type IoMode = 'raw' | 'lines' | 'record' | 'http';
 
@@ -29,6 +29,12 @@ export interface ProgramSettings {
 export interface ProgramSpec {
   /** Function name and Lambda handler: the source's base name in lower case. */
   name: string;
+  /**
+   * The sub-folder of the COBOL folder the source sits in, `/`-separated
+   * (`payroll/weekly`), or '' for the folder itself: the estate's own grouping,
+   * which deploy turns into stacks.
+   */
+  group: string;
   /** Absolute path of the main source file. */
   source: string;
   /** Absolute paths of CALLed subprogram sources linked into the same executable. */
@@ -69,7 +75,46 @@ export function isValidProgramName(name: string): boolean {
   return PROGRAM_NAME.test(name);
 }
 
-/** Every `.cbl`/`.cob` file directly in `cobolDir` is one program. */
+/** Sub-folders that hold copybooks and subprograms rather than programs. */
+export function isGroupFolderName(name: string): boolean {
+  return !NOT_GROUPS.has(name) && !name.startsWith('.') && !name.startsWith('_') && name !== 'node_modules';
+}
+const NOT_GROUPS = new Set(['copybooks', 'lib']);
+const GROUP_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** Source files of a folder and its group sub-folders, as [group, folder, file name], in a stable order. */
+function sourceFiles(dir: string, group: string, problems: string[]): Array<[string, string, string]> {
+  const out: Array<[string, string, string]> = [];
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) if (!e.isDirectory()) out.push([group, dir, e.name]);
+  for (const e of entries) {
+    if (!e.isDirectory() || !isGroupFolderName(e.name)) continue;
+    const sub = group ? `${group}/${e.name}` : e.name;
+    const inner = sourceFiles(join(dir, e.name), sub, problems);
+    if (inner.some(([, , f]) => SOURCE_EXTENSIONS.includes(extname(f).toLowerCase())) && !GROUP_SEGMENT.test(e.name)) {
+      problems.push(`${join(dir, e.name)}: a folder of programs is a group (and a stack name), so its name may hold only letters, digits, - and _`);
+      continue;
+    }
+    out.push(...inner);
+  }
+  return out;
+}
+
+/** The copybook path of a program in `folder`: that folder and its copybooks/, then each parent's, up to the COBOL folder. */
+function copybookPath(root: string, folder: string): string[] {
+  const dirs: string[] = [];
+  for (let d = folder; ; d = dirname(d)) {
+    dirs.push(d, join(d, 'copybooks'));
+    if (d === root || dirname(d) === d) break;
+  }
+  return dirs.filter((d) => existsSync(d));
+}
+
+/**
+ * Every `.cbl`/`.cob` file in `cobolDir` is one program, and so is every one in
+ * its sub-folders, which group them (see isGroupFolderName for the folders that
+ * do not). Names are unique across the whole tree: each is a function name.
+ */
 export function discoverPrograms(cobolDir: string): ProgramSpec[] {
   const dir = resolve(cobolDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -77,7 +122,6 @@ export function discoverPrograms(cobolDir: string): ProgramSpec[] {
   }
   const config = readConfig(dir);
   const settingsByName = config.programs ?? {};
-  const copybookDirs = [dir, join(dir, 'copybooks')].filter((d) => existsSync(d));
   const subprogramSources = new Set(
     Object.values(settingsByName).flatMap((s) => (s.subprograms ?? []).map((p) => resolve(dir, p))),
   );
@@ -85,8 +129,9 @@ export function discoverPrograms(cobolDir: string): ProgramSpec[] {
   const byName = new Map<string, string>();
   const problems: string[] = [];
   const programs: ProgramSpec[] = [];
-  for (const file of readdirSync(dir).sort()) {
-    const source = join(dir, file);
+  const copybookPaths = new Map<string, string[]>();
+  for (const [group, folder, file] of sourceFiles(dir, '', problems)) {
+    const source = join(folder, file);
     if (!SOURCE_EXTENSIONS.includes(extname(file).toLowerCase())) continue;
     if (subprogramSources.has(source)) continue;
     const unreadable = unreadableFile(source);
@@ -107,7 +152,9 @@ export function discoverPrograms(cobolDir: string): ProgramSpec[] {
       );
       continue;
     }
-    programs.push(toSpec(name, source, settingsByName[name] ?? {}, dir, copybookDirs));
+    let copybookDirs = copybookPaths.get(folder);
+    if (!copybookDirs) copybookPaths.set(folder, (copybookDirs = copybookPath(dir, folder)));
+    programs.push(toSpec(name, group, source, settingsByName[name] ?? {}, dir, copybookDirs));
   }
   for (const sub of subprogramSources) {
     // cobc derives C file and symbol names from the base name: keep it to what both allow.
@@ -165,6 +212,7 @@ export function unreadableFile(file: string): string | undefined {
 
 function toSpec(
   name: string,
+  group: string,
   source: string,
   settings: ProgramSettings,
   dir: string,
@@ -188,6 +236,7 @@ function toSpec(
   }
   return {
     name,
+    group,
     source,
     subprograms: (settings.subprograms ?? []).map((p) => resolve(dir, p)),
     copybookDirs,

@@ -5,7 +5,8 @@ import yazl from 'yazl';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { listLayerFiles } from './elf.ts';
+import { basename, dirname, join } from 'node:path';
+import { listLayerFiles, type LayerFile } from './elf.ts';
 
 /** 1980-01-01 00:00:00 in local time, so the DOS date/time fields are the same everywhere. */
 const FIXED_DATE = new Date(1980, 0, 1, 0, 0, 0);
@@ -17,10 +18,25 @@ export interface ZipStats {
   reused: boolean;
 }
 
+/**
+ * The file beside a zip that holds the digest of the zip's inputs (paths,
+ * modes, bytes), not of the zip itself: hidden, and named for what it is.
+ */
+export function inputDigestFile(zipPath: string): string {
+  return join(dirname(zipPath), `.${basename(zipPath)}.inputs-sha256`);
+}
+
 /** Zips the contents of `dir` into `zipPath` (paths relative to `dir`). */
-export async function writeDeterministicZip(dir: string, zipPath: string): Promise<ZipStats> {
-  const files = listLayerFiles(dir).sort((a, b) => (a.layerPath < b.layerPath ? -1 : a.layerPath > b.layerPath ? 1 : 0));
-  // Content fingerprint: an unchanged layer keeps its zip (zipping Node takes seconds).
+export function writeDeterministicZip(dir: string, zipPath: string): Promise<ZipStats> {
+  return writeZipOf(listLayerFiles(dir), zipPath, inputDigestFile(zipPath));
+}
+
+/**
+ * Zips `files` (each at its layerPath) into `zipPath`. With `stamp`, an
+ * unchanged set of inputs keeps the zip that is there (zipping Node takes seconds).
+ */
+export async function writeZipOf(layerFiles: LayerFile[], zipPath: string, stamp?: string): Promise<ZipStats> {
+  const files = [...layerFiles].sort((a, b) => (a.layerPath < b.layerPath ? -1 : a.layerPath > b.layerPath ? 1 : 0));
   const h = createHash('sha256');
   let unzippedBytes = 0;
   const entries = files.map((f) => {
@@ -34,11 +50,12 @@ export async function writeDeterministicZip(dir: string, zipPath: string): Promi
     h.update(readFileSync(e.path));
   }
   const digest = h.digest('hex');
-  const stamp = `${zipPath}.sha256`;
-  if (existsSync(zipPath) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
+  if (stamp && existsSync(zipPath) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
     return { zippedBytes: statSync(zipPath).size, unzippedBytes, reused: true };
   }
-  rmSync(stamp, { force: true });
+  if (stamp) rmSync(stamp, { force: true });
+  // The digest file of the earlier name (it promised the zip's own SHA-256).
+  rmSync(`${zipPath}.sha256`, { force: true });
   const zip = new yazl.ZipFile();
   for (const e of entries) {
     zip.addReadStream(createReadStream(e.path), e.layerPath, {
@@ -53,6 +70,6 @@ export async function writeDeterministicZip(dir: string, zipPath: string): Promi
   const tmp = `${zipPath}.${process.pid}.tmp`;
   await pipeline(zip.outputStream, createWriteStream(tmp));
   renameSync(tmp, zipPath);
-  writeFileSync(stamp, digest);
+  if (stamp) writeFileSync(stamp, digest);
   return { zippedBytes: statSync(zipPath).size, unzippedBytes, reused: false };
 }

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, compileProgram, nodeBinary, NODE_PACKAGE_DIR, type BuildResult } from '../layer/build.ts';
+import { writeProgramsLayer } from '../layer/build-output.ts';
 import { checkElfFiles, isElf, isGlibcFamily, listLayerFiles } from '../layer/elf.ts';
 import { discoverPrograms } from '../layer/programs.ts';
 import { tempDir } from './support/cobc.ts';
@@ -57,10 +58,11 @@ function run(program: string, input: string): { stdout: string; stderr: string; 
 beforeAll(async () => {
   work = tempDir('build');
   firstLog = [];
-  first = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist1'), log: (l) => firstLog.push(l) });
+  first = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist1'), cacheDir: join(work, 'cache1'), log: (l) => firstLog.push(l) });
+  // The runtime layer (/opt) and every function's code (/var/task) in one tree, as the loader sees them.
   opt = join(work, 'opt');
   await unzipInto(first.runtimeLayerZip, opt);
-  await unzipInto(first.programsLayerZip, opt);
+  for (const p of first.programs) await unzipInto(p.zip!, opt);
 });
 
 afterAll(() => {
@@ -75,20 +77,28 @@ describe('building the samples', () => {
     for (const p of first.programs) {
       expect(p.error).toBeUndefined();
       expect(p.sizeBytes).toBe(statSync(p.binary!).size);
-      expect(p.linking).toBe('static-libcob');
+      expect(p.linking).toBe('shared-noicu');
+      expect(p.zip).toBe(join(work, 'dist1', 'functions', `${p.name}.zip`));
+      expect(p.zipBytes).toBe(statSync(p.zip!).size);
+      // Small dynamically linked programs: libcob is in the runtime layer.
+      expect(p.sizeBytes).toBeLessThan(200 * 1024);
     }
     const names = first.layers.map((l) => l.name);
-    expect(names).toEqual(['runtime', 'programs']);
+    expect(names).toEqual(['runtime']);
+    expect(existsSync(first.programsLayerZip)).toBe(false);
     for (const l of first.layers) {
       expect(l.zippedBytes).toBe(statSync(l.zip).size);
       expect(l.unzippedBytes).toBeGreaterThan(l.zippedBytes);
       expect(l.zippedBytes).toBeLessThan(50 * 1024 * 1024);
     }
     const log = firstLog.join('\n');
-    expect(log).toMatch(/\[3\/5\] hello: compiling/);
-    expect(log).toMatch(/^hello\s+\d+\.\d\d MB\s+static-libcob/m);
-    expect(log).toMatch(/^runtime\s+\d+\.\d\d MB\s+\d+% of 50\.00 MB/m);
-    expect(log).toMatch(/^total\s+\d+\.\d\d MB\s+\d+% of 250\.00 MB/m);
+    expect(log).toMatch(/^hello: compiled in \d+ ms$/m);
+    expect(log).toMatch(/^\[5\/5\] 5 compiled, [\d.]+\/s, took \d+s$/m);
+    expect(log).toMatch(/^hello\s+\d+\.\d\d MB\s+\d+\.\d\d MB\s+shared-noicu/m);
+    expect(log).toMatch(/^runtime\s+\d+\.\d\d MB\s+\d+% of 50\.00 MB\s+\d+\.\d\d MB\s+\d+% of 250\.00 MB$/m);
+    const readme = readFileSync(join(work, 'dist1', 'README'), 'utf8');
+    expect(readme).toContain('functions/<name>.zip');
+    expect(readme).toMatch(/5 of 5 program\(s\)/);
   });
 
   it('lays out the runtime and programs layers as /opt expects', () => {
@@ -140,19 +150,33 @@ describe('building the samples', () => {
     for (const c of check.closure) expect(Number(c.maxGlibc?.split('.')[1] ?? 0), c.file).toBeLessThanOrEqual(34);
   });
 
-  it('gives byte-identical zips from a second, independent build', async () => {
-    const second = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist2'), log: () => {} });
+  it('gives byte-identical zips from a second, independent build (its own cache)', async () => {
+    const second = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist2'), cacheDir: join(work, 'cache2'), programsLayer: true, log: () => {} });
     expect(second.ok).toBe(true);
     expect(second.programs.every((p) => !p.cached)).toBe(true);
-    expect(readFileSync(second.programsLayerZip).equals(readFileSync(first.programsLayerZip))).toBe(true);
+    for (const [i, p] of second.programs.entries()) expect(readFileSync(p.zip!).equals(readFileSync(first.programs[i]!.zip!)), p.name).toBe(true);
     expect(readFileSync(second.runtimeLayerZip).equals(readFileSync(first.runtimeLayerZip))).toBe(true);
+    // Asked for, the combined layer holds every program.
+    expect(second.layers.map((l) => l.name)).toEqual(['runtime', 'programs']);
+    const all = join(work, 'all');
+    await unzipInto(second.programsLayerZip, all);
+    for (const p of second.programs) expect(existsSync(join(all, 'bin', p.name)), p.name).toBe(true);
   });
 
-  it('reuses every compiled program when nothing changed', async () => {
-    const again = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist1'), log: () => {} });
+  it('reuses every compiled program when nothing changed, and prints no compile line for them', async () => {
+    const log: string[] = [];
+    const again = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist1'), cacheDir: join(work, 'cache1'), log: (l) => log.push(l) });
     expect(again.ok).toBe(true);
     expect(again.programs.map((p) => p.cached)).toEqual([true, true, true, true, true]);
-    expect(readFileSync(again.programsLayerZip).equals(readFileSync(join(work, 'dist2', 'programs-layer.zip')))).toBe(true);
+    for (const p of again.programs) expect(readFileSync(p.zip!).equals(readFileSync(join(work, 'dist2', 'functions', `${p.name}.zip`))), p.name).toBe(true);
+    expect(log.join('\n')).not.toMatch(/compil(ed|ing) in/);
+    expect(log.join('\n')).toMatch(/\[5\/5\] 0 compiled, 5 cached/);
+  });
+
+  it('refuses a programs layer that would pass 250 MB with the runtime layer, saying why', async () => {
+    const r = await writeProgramsLayer(first.programsLayerDir, join(work, 'too-big.zip'), 250 * 1024 * 1024 - 1000);
+    expect(r.layer).toBeUndefined();
+    expect(r.error).toMatch(/programs layer would unzip to .* over Lambda's 250\.00 MB .*functions\/<name>\.zip/);
   });
 });
 
@@ -189,6 +213,8 @@ describe('building test programs', () => {
     expect(spawnSync(fine.binary!, { encoding: 'utf8' }).stdout).toBe('fine\n');
     expect(r.errors.join('\n')).toMatch(/failed to compile: broken \(/);
     expect(existsSync(r.programsLayerZip)).toBe(false);
+    expect(existsSync(r.functionsDir)).toBe(false);
+    expect(readFileSync(join(out, 'README'), 'utf8')).toMatch(/FAILED/);
   });
 
   it('refuses two programs with the same name, naming both files', async () => {
