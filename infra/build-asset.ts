@@ -1,20 +1,18 @@
 // Builds one Lambda asset of a COBOL folder into an output folder. CDK bundling
 // runs this script, locally (infra/bundling.ts, `LocalCobolBundler`) or inside
-// the bundling image (layer/Dockerfile), so both give the same layout:
-//
-//   runtime            → the runtime layer as buildProject lays it out (bootstrap,
-//                        cobolambda/runtime.mjs, node/bin/node, lib/), for /opt
-//   program:<name>     → bin/<name> and cobolambda/programs/<name>.json, for /var/task
-//   all                → runtime/ and programs/ (both layers unzipped: the root Dockerfile's /opt)
+// the bundling image (layer/Dockerfile), so both give the same layout
+// (infra/asset-parts.ts): the runtime layer zip, a function's code zip, or all
+// of it unzipped for an image. Locally the build goes through the shared build
+// cache (--cache-dir), so nothing `cobolambda build` or `dev` compiled is compiled again.
 //
 // Usage: node --import tsx infra/build-asset.ts --cobol-dir DIR --out DIR
-//          --build-dir DIR --part runtime|program:<name>|all --arch x86_64|arm64 [--fingerprint HASH]
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//          --build-dir DIR --part runtime|program:<name>|all --arch x86_64|arm64
+//          [--fingerprint HASH] [--cache-dir DIR]
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildProject, type BuildResult } from '../layer/build.ts';
-
-const STAMP = '.cobolambda-stamp';
+import { AssetPartError, BUILD_STAMP, buildIsCurrent, copyAssetPart } from './asset-parts.ts';
 
 function fail(message: string): never {
   process.stderr.write(`cobolambda: ${message}\n`);
@@ -37,6 +35,7 @@ async function main(): Promise<void> {
       part: { type: 'string' },
       arch: { type: 'string' },
       fingerprint: { type: 'string' },
+      'cache-dir': { type: 'string' },
     },
   });
   const cobolDir = values['cobol-dir'];
@@ -52,15 +51,13 @@ async function main(): Promise<void> {
   }
 
   // One build serves every asset of a synth: reuse it while its inputs are unchanged.
-  const stamp = join(buildDir, STAMP);
-  const fresh = values.fingerprint && existsSync(stamp) && readFileSync(stamp, 'utf8') === values.fingerprint;
-  let result: BuildResult | undefined;
-  if (!fresh) {
-    rmSync(stamp, { force: true });
-    result = await buildProject({
+  if (!buildIsCurrent(buildDir, values.fingerprint)) {
+    rmSync(join(buildDir, BUILD_STAMP), { force: true });
+    const result = await buildProject({
       cobolDir,
       outDir: buildDir,
       arch,
+      cacheDir: values['cache-dir'],
       // Without a shared stamp (Docker: a container per asset) build only what this asset needs.
       only: values.fingerprint || !program ? undefined : [program],
       log: (line) => process.stderr.write(`${line}\n`),
@@ -68,30 +65,13 @@ async function main(): Promise<void> {
     if (!result.ok) {
       fail(`the build failed:\n${[failedPrograms(result), ...result.errors].filter(Boolean).join('\n') || 'see the messages above'}`);
     }
-    if (values.fingerprint) writeFileSync(stamp, values.fingerprint);
+    if (values.fingerprint) writeFileSync(join(buildDir, BUILD_STAMP), values.fingerprint);
   }
-
-  mkdirSync(out, { recursive: true });
-  if (part === 'all') {
-    cpSync(result?.runtimeLayerDir ?? join(buildDir, 'runtime'), join(out, 'runtime'), { recursive: true });
-    cpSync(result?.programsLayerDir ?? join(buildDir, 'programs'), join(out, 'programs'), { recursive: true });
-    return;
-  }
-  if (!program) {
-    const runtimeDir = result?.runtimeLayerDir ?? join(buildDir, 'runtime');
-    if (!existsSync(join(runtimeDir, 'bootstrap'))) fail(`the build left no bootstrap in ${runtimeDir}`);
-    cpSync(runtimeDir, out, { recursive: true, verbatimSymlinks: true });
-    return;
-  }
-  const programsDir = result?.programsLayerDir ?? join(buildDir, 'programs');
-  const binary = join(programsDir, 'bin', program);
-  if (!existsSync(binary)) fail(`the build left no executable for "${program}" at ${binary}`);
-  mkdirSync(join(out, 'bin'), { recursive: true });
-  cpSync(binary, join(out, 'bin', program));
-  const metadata = join(programsDir, 'cobolambda', 'programs', `${program}.json`);
-  if (existsSync(metadata)) {
-    mkdirSync(join(out, 'cobolambda', 'programs'), { recursive: true });
-    cpSync(metadata, join(out, 'cobolambda', 'programs', `${program}.json`));
+  try {
+    copyAssetPart(buildDir, part, out);
+  } catch (err) {
+    if (err instanceof AssetPartError) fail(err.message);
+    throw err;
   }
 }
 

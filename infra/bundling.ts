@@ -13,7 +13,45 @@ import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage, type BundlingOptions, type DockerRunOptions, type ILocalBundling } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { discoverPrograms, CONFIG_FILE, type ProgramSpec } from '../layer/programs.ts';
+import { defaultCacheDir } from '../layer/build-cache.ts';
+import { buildIsCurrent, copyAssetPart } from './asset-parts.ts';
 import type { CobolArchitecture, CobolBundlingOptions } from './types.ts';
+
+/**
+ * What one synth has already read and hashed. An estate of 1,000 programs
+ * would otherwise rediscover the COBOL folder and rehash every copybook once
+ * per function. Keyed by the app (the construct tree's root); a fresh one when
+ * there is no tree at hand.
+ */
+export interface SynthMemo {
+  programs: Map<string, ProgramSpec[]>;
+  fileDigests: Map<string, string>;
+  values: Map<string, string>;
+}
+
+const memos = new WeakMap<object, SynthMemo>();
+
+export function synthMemo(root?: object): SynthMemo {
+  const fresh = (): SynthMemo => ({ programs: new Map(), fileDigests: new Map(), values: new Map() });
+  if (!root) return fresh();
+  let memo = memos.get(root);
+  if (!memo) memos.set(root, (memo = fresh()));
+  return memo;
+}
+
+/** The programs of a COBOL folder, read once per synth. */
+export function programsOf(cobolDir: string, memo: SynthMemo = synthMemo()): ProgramSpec[] {
+  const dir = resolve(cobolDir);
+  let programs = memo.programs.get(dir);
+  if (!programs) memo.programs.set(dir, (programs = discoverPrograms(dir)));
+  return programs;
+}
+
+function remember(memo: SynthMemo, key: string, compute: () => string): string {
+  let value = memo.values.get(key);
+  if (value === undefined) memo.values.set(key, (value = compute()));
+  return value;
+}
 
 /** The cobolambda package root: the Docker build context of layer/Dockerfile. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -146,11 +184,12 @@ export function toolchainInputFiles(root: string = PACKAGE_ROOT): string[] {
 }
 
 /** A content hash of `files`, by path relative to `base` and bytes: the same tree hashes the same anywhere. */
-export function fingerprintFiles(files: string[], base: string, salt: string): string {
+export function fingerprintFiles(files: string[], base: string, salt: string, memo: SynthMemo = synthMemo()): string {
   const hash = createHash('sha256').update(salt);
   for (const file of [...new Set(files)].sort()) {
-    hash.update(`\0${relative(base, file)}\0`);
-    hash.update(readFileSync(file));
+    let digest = memo.fileDigests.get(file);
+    if (digest === undefined) memo.fileDigests.set(file, (digest = createHash('sha256').update(readFileSync(file)).digest('hex')));
+    hash.update(`\0${relative(base, file)}\0${digest}`);
   }
   return hash.digest('hex');
 }
@@ -161,23 +200,22 @@ export function fingerprintFiles(files: string[], base: string, salt: string): s
  * a function is re-deployed exactly when its program, copybooks, settings or
  * the cobolambda toolchain change.
  */
-export function assetHash(part: CobolAssetPart, cobolDir: string, arch: CobolArchitecture): string {
+export function assetHash(part: CobolAssetPart, cobolDir: string, arch: CobolArchitecture, memo: SynthMemo = synthMemo()): string {
   const dir = resolve(cobolDir);
-  const programs = discoverPrograms(dir);
-  const toolchain = toolchainInputFiles();
-  const sources =
-    part.kind === 'runtime'
-      ? programs.flatMap(programInputFiles)
-      : programInputFiles(requireProgram(programs, part.name, dir));
-  const toolchainHash = fingerprintFiles(toolchain, PACKAGE_ROOT, 'toolchain');
-  return fingerprintFiles(sources, dir, `cobolambda:${partArgument(part)}:${arch}:${toolchainHash}`);
+  const programs = programsOf(dir, memo);
+  const toolchainHash = remember(memo, 'toolchain', () => fingerprintFiles(toolchainInputFiles(), PACKAGE_ROOT, 'toolchain', memo));
+  // The runtime layer holds no program: it changes with the toolchain only, so a new program never replaces it.
+  const sources = part.kind === 'runtime' ? [] : programInputFiles(requireProgram(programs, part.name, dir));
+  return fingerprintFiles(sources, dir, `cobolambda:${partArgument(part)}:${arch}:${toolchainHash}`, memo);
 }
 
 /** A hash of everything one build of `cobolDir` reads: a stamp for reusing a local build across assets. */
-export function buildFingerprint(cobolDir: string, arch: CobolArchitecture): string {
+export function buildFingerprint(cobolDir: string, arch: CobolArchitecture, memo: SynthMemo = synthMemo()): string {
   const dir = resolve(cobolDir);
-  const files = [...discoverPrograms(dir).flatMap(programInputFiles), ...toolchainInputFiles()];
-  return fingerprintFiles(files, PACKAGE_ROOT, `cobolambda-build:${arch}`);
+  return remember(memo, `build\0${dir}\0${arch}`, () => {
+    const files = [...programsOf(dir, memo).flatMap(programInputFiles), ...toolchainInputFiles()];
+    return fingerprintFiles(files, PACKAGE_ROOT, `cobolambda-build:${arch}`, memo);
+  });
 }
 
 function requireProgram(programs: ProgramSpec[], name: string, dir: string): ProgramSpec {
@@ -200,6 +238,7 @@ export function buildAssetArgs(opts: {
   part: CobolAssetPart;
   arch: CobolArchitecture;
   fingerprint?: string;
+  cacheDir?: string;
 }): string[] {
   return [
     '--import',
@@ -216,6 +255,7 @@ export function buildAssetArgs(opts: {
     '--arch',
     opts.arch,
     ...(opts.fingerprint ? ['--fingerprint', opts.fingerprint] : []),
+    ...(opts.cacheDir ? ['--cache-dir', opts.cacheDir] : []),
   ];
 }
 
@@ -228,6 +268,7 @@ export class LocalCobolBundler implements ILocalBundling {
     private readonly part: CobolAssetPart,
     private readonly arch: CobolArchitecture,
     private readonly options: CobolBundlingOptions = {},
+    private readonly memo: SynthMemo = synthMemo(),
   ) {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
@@ -245,7 +286,13 @@ export class LocalCobolBundler implements ILocalBundling {
       return false;
     }
     // Assets of one synth share one build: cdk.out/.cobolambda-build-<arch>, stamped with the inputs' hash.
+    // The first asset runs it (through the shared build cache); the others copy their part out of it.
     const buildDir = join(dirname(outputDir), `.cobolambda-build-${this.arch}`);
+    const fingerprint = buildFingerprint(this.cobolDir, this.arch, this.memo);
+    if (buildIsCurrent(buildDir, fingerprint)) {
+      copyAssetPart(buildDir, partArgument(this.part), outputDir);
+      return true;
+    }
     const args = buildAssetArgs({
       script: BUILD_ASSET_SCRIPT,
       cobolDir: resolve(this.cobolDir),
@@ -253,7 +300,8 @@ export class LocalCobolBundler implements ILocalBundling {
       buildDir,
       part: this.part,
       arch: this.arch,
-      fingerprint: buildFingerprint(this.cobolDir, this.arch),
+      fingerprint,
+      cacheDir: defaultCacheDir(),
     });
     const run = spawnSync(process.execPath, args, {
       cwd: PACKAGE_ROOT,
@@ -308,6 +356,7 @@ export function cobolBundlingOptions(
   part: CobolAssetPart,
   arch: CobolArchitecture,
   options: CobolBundlingOptions = {},
+  memo: SynthMemo = synthMemo(),
 ): BundlingOptions {
   return {
     image: options.image ?? new CobolBundlingImage(arch),
@@ -325,7 +374,7 @@ export function cobolBundlingOptions(
         arch,
       }),
     ],
-    local: new LocalCobolBundler(cobolDir, part, arch, options),
+    local: new LocalCobolBundler(cobolDir, part, arch, options, memo),
   };
 }
 
@@ -335,10 +384,11 @@ export function cobolCode(
   part: CobolAssetPart,
   arch: CobolArchitecture,
   options: CobolBundlingOptions = {},
+  memo: SynthMemo = synthMemo(),
 ): lambda.AssetCode {
   return lambda.Code.fromAsset(resolve(cobolDir), {
     assetHashType: AssetHashType.CUSTOM,
-    assetHash: assetHash(part, cobolDir, arch),
-    bundling: cobolBundlingOptions(cobolDir, part, arch, options),
+    assetHash: assetHash(part, cobolDir, arch, memo),
+    bundling: cobolBundlingOptions(cobolDir, part, arch, options, memo),
   });
 }

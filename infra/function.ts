@@ -8,20 +8,25 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { discoverPrograms, type ProgramSpec } from '../layer/programs.ts';
-import { cobolArchitecture, cobolCode, FUNCTION_PROGRAM_DIR, lambdaArchitecture } from './bundling.ts';
+import type { ProgramSpec } from '../layer/programs.ts';
+import { cobolArchitecture, cobolCode, FUNCTION_PROGRAM_DIR, lambdaArchitecture, programsOf, synthMemo, type SynthMemo } from './bundling.ts';
 import { CobolRuntimeLayer } from './runtime-layer.ts';
 import type { CobolFunctionProps } from './types.ts';
 
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
-/** The program `entry` names, as discoverPrograms describes it (the one description of a program). */
-export function programForEntry(entry: string): ProgramSpec {
+/**
+ * The program `entry` names, as discoverPrograms describes it (the one
+ * description of a program). `cobolDir` is the COBOL folder it belongs to
+ * (default: the entry's own folder; a program in a group sub-folder names its root).
+ */
+export function programForEntry(entry: string, cobolDir?: string, memo: SynthMemo = synthMemo()): ProgramSpec {
   const source = resolve(entry);
-  const spec = discoverPrograms(dirname(source)).find((p) => p.source === source);
+  const dir = resolve(cobolDir ?? dirname(source));
+  const spec = programsOf(dir, memo).find((p) => p.source === source);
   if (!spec) {
     throw new Error(
-      `${source} is not a main program of ${dirname(source)} (it must be a .cbl/.cob file there that is not a subprogram)`,
+      `${source} is not a main program of ${dir} (it must be a .cbl/.cob file there or in a group sub-folder, and not a subprogram)`,
     );
   }
   return spec;
@@ -83,8 +88,9 @@ export class CobolFunction extends lambda.Function {
   readonly functionLogGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: CobolFunctionProps) {
-    const program = programForEntry(props.entry);
-    const cobolDir = dirname(program.source);
+    const memo = synthMemo(scope.node.root);
+    const program = programForEntry(props.entry, props.cobolDir, memo);
+    const cobolDir = resolve(props.cobolDir ?? dirname(program.source));
     const arch = cobolArchitecture(props.architecture);
     const architecture = lambdaArchitecture(arch);
     const runtimeLayer =
@@ -94,14 +100,14 @@ export class CobolFunction extends lambda.Function {
 
     const { logGroup, role } = logGroupAndRole(scope, id, props);
 
-    const { entry: _entry, logRetention: _r, logGroup: _g, functionUrl, runtimeLayer: _l, extraLayers: _x, bundling, ...rest } =
+    const { entry: _entry, cobolDir: _d, logRetention: _r, logGroup: _g, functionUrl, runtimeLayer: _l, extraLayers: _x, bundling, ...rest } =
       props;
     super(scope, id, {
       ...rest,
       runtime: lambda.Runtime.PROVIDED_AL2023,
       handler: program.name,
       architecture,
-      code: cobolCode(cobolDir, { kind: 'program', name: program.name }, arch, bundling),
+      code: cobolCode(cobolDir, { kind: 'program', name: program.name }, arch, bundling, memo),
       layers: [runtimeLayer, ...extraLayers],
       timeout: props.timeout ?? Duration.seconds(program.timeoutSeconds),
       memorySize: props.memorySize ?? program.memorySizeMb,

@@ -10,7 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ProgramSpec } from '../layer/programs.ts';
-import { cobolArchitecture, lambdaArchitecture, PACKAGE_ROOT } from './bundling.ts';
+import { cobolArchitecture, lambdaArchitecture, PACKAGE_ROOT, synthMemo } from './bundling.ts';
 import { addCobolFunctionUrl, logGroupAndRole, programDescription, programForEntry } from './function.ts';
 import type { CobolFunctionProps } from './types.ts';
 
@@ -25,8 +25,8 @@ export class CobolImageFunction extends lambda.DockerImageFunction {
   readonly functionLogGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: CobolImageFunctionProps) {
-    const program = programForEntry(props.entry);
-    const cobolDir = relative(PACKAGE_ROOT, dirname(program.source));
+    const program = programForEntry(props.entry, props.cobolDir, synthMemo(scope.node.root));
+    const cobolDir = relative(PACKAGE_ROOT, resolve(props.cobolDir ?? dirname(program.source)));
     if (cobolDir.startsWith('..') || resolve(PACKAGE_ROOT, cobolDir) === cobolDir) {
       throw new Error(
         `${program.source}: the image build's context is ${PACKAGE_ROOT}, so the COBOL folder must be inside it`,
@@ -34,7 +34,7 @@ export class CobolImageFunction extends lambda.DockerImageFunction {
     }
     const arch = cobolArchitecture(props.architecture);
     const { logGroup, role } = logGroupAndRole(scope, id, props);
-    const { entry: _e, logRetention: _r, logGroup: _g, functionUrl, ...rest } = props;
+    const { entry: _e, cobolDir: _d, logRetention: _r, logGroup: _g, functionUrl, ...rest } = props;
     super(scope, id, {
       ...rest,
       code: lambda.DockerImageCode.fromImageAsset(PACKAGE_ROOT, {

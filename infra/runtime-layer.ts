@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { cobolArchitecture, cobolCode, lambdaArchitecture } from './bundling.ts';
+import { cobolArchitecture, cobolCode, lambdaArchitecture, synthMemo } from './bundling.ts';
 import type { CobolRuntimeLayerProps } from './types.ts';
 
 export class CobolRuntimeLayer extends lambda.LayerVersion {
@@ -29,7 +29,7 @@ export class CobolRuntimeLayer extends lambda.LayerVersion {
   constructor(scope: Construct, id: string, props: CobolRuntimeLayerProps) {
     const arch = cobolArchitecture(props.architecture);
     super(scope, id, {
-      code: cobolCode(props.cobolDir, { kind: 'runtime' }, arch, props.bundling),
+      code: cobolCode(props.cobolDir, { kind: 'runtime' }, arch, props.bundling, synthMemo(scope.node.root)),
       compatibleRuntimes: [lambda.Runtime.PROVIDED_AL2023],
       compatibleArchitectures: [lambdaArchitecture(arch)],
       description: `cobolambda runtime (bootstrap, Node.js, GnuCOBOL runtime) for ${arch}`,

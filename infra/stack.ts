@@ -1,12 +1,15 @@
-// The cobolambda stack: every program of a COBOL folder as a Lambda function,
-// one shared runtime layer, and an output per function (name, ARN, URL).
+// A cobolambda stack: programs of a COBOL folder as Lambda functions (all of
+// them, or the share infra/stack-plan.ts gives it), the runtime layer, and an
+// output per function (name, ARN, URL). Each stack has its own copy of the
+// layer (one asset, uploaded once), so each deploys and updates on its own.
 import { resolve } from 'node:path';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { discoverPrograms, type ProgramSpec } from '../layer/programs.ts';
-import { hostArchitecture, lambdaArchitecture } from './bundling.ts';
+import type { ProgramSpec } from '../layer/programs.ts';
+import { hostArchitecture, lambdaArchitecture, programsOf, synthMemo } from './bundling.ts';
+import { DEFAULT_MAX_FUNCTIONS_PER_STACK } from './stack-plan.ts';
 import { CobolFunction } from './function.ts';
 import { CobolImageFunction } from './image-function.ts';
 import { CobolRuntimeLayer } from './runtime-layer.ts';
@@ -29,6 +32,8 @@ export interface CobolambdaStackProps extends StackProps {
   /** @default 30 days */
   readonly logRetention?: logs.RetentionDays;
   readonly bundling?: CobolBundlingOptions;
+  /** The programs this stack holds. @default every program of cobolDir */
+  readonly programs?: ProgramSpec[];
 }
 
 /** The settings `cdk.json`/`-c key=value` may give; everything has a default. */
@@ -41,6 +46,10 @@ export interface CobolambdaContext {
   functionUrlAuth: lambda.FunctionUrlAuthType;
   logRetentionDays: number;
   forceDockerBundling: boolean;
+  /** At most this many functions per stack (infra/stack-plan.ts). */
+  maxFunctionsPerStack: number;
+  /** Pinned shard counts per group ('' or '.' is cobol/ itself). */
+  stackShards: Record<string, number>;
 }
 
 function oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[], fallback: T): T {
@@ -77,7 +86,33 @@ export function readContext(get: (key: string) => unknown): CobolambdaContext {
     ),
     logRetentionDays: retention,
     forceDockerBundling: String(get('forceDockerBundling') ?? 'false') === 'true',
+    maxFunctionsPerStack: wholeNumber('maxFunctionsPerStack', get('maxFunctionsPerStack'), DEFAULT_MAX_FUNCTIONS_PER_STACK),
+    stackShards: shardsContext(get('stackShards')),
   };
+}
+
+function wholeNumber(key: string, value: unknown, fallback: number): number {
+  if (value === undefined || value === null || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`context "${key}" is "${String(value)}"; expected a whole number of at least 1`);
+  return n;
+}
+
+/** `{"payroll": 4, ".": 2}` (an object in cdk.json, JSON text with -c). */
+function shardsContext(value: unknown): Record<string, number> {
+  if (value === undefined || value === null || value === '') return {};
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new Error(`context "stackShards" is not JSON: ${value} (expected e.g. {"payroll": 4})`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`context "stackShards" must be an object of group → shard count, e.g. {"payroll": 4}`);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([group, n]) => [group === '.' ? '' : group, wholeNumber(`stackShards.${group}`, n, 1)]));
 }
 
 /** `payroll-v2` → `PayrollV2`: a construct and output id. */
@@ -97,7 +132,7 @@ export class CobolambdaStack extends Stack {
   constructor(scope: Construct, id: string, props: CobolambdaStackProps = {}) {
     super(scope, id, props);
     const cobolDir = resolve(props.cobolDir ?? 'cobol');
-    this.programs = discoverPrograms(cobolDir);
+    this.programs = props.programs ?? programsOf(cobolDir, synthMemo(this.node.root));
     if (this.programs.length === 0) throw new Error(`no programs (.cbl/.cob files) in ${cobolDir}`);
     const architecture = lambdaArchitecture(props.architecture ?? hostArchitecture());
     const packaging = props.packaging ?? 'zip';
@@ -121,6 +156,7 @@ export class CobolambdaStack extends Stack {
       const physicalName = `${this.stackName}-${program.name}`;
       const common = {
         entry: program.source,
+        cobolDir,
         architecture,
         // A name a user can type: `aws lambda invoke --function-name Cobolambda-hello`.
         functionName: physicalName.length <= 64 ? physicalName : undefined,

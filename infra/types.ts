@@ -60,6 +60,13 @@ export interface CobolFunctionProps
    */
   readonly entry: string;
   /**
+   * The COBOL folder the program belongs to, when `entry` sits in one of its
+   * group sub-folders (`cobol/payroll/weekly.cbl` → `cobol`): settings and
+   * copybooks come from there.
+   * @default the entry's own folder
+   */
+  readonly cobolDir?: string;
+  /**
    * Function timeout.
    * @default `timeoutSeconds` from cobolambda.json, else 30 seconds
    */
