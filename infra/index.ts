@@ -25,7 +25,9 @@ export type * from './types.ts';
 export function createStacks(app: App): CobolambdaStack[] {
   const ctx = readContext((key) => app.node.tryGetContext(key));
   const cobolDir = resolve(ctx.cobolDir);
-  const plan = planStacks(programsOf(cobolDir, synthMemo(app)), {
+  const programs = programsOf(cobolDir, synthMemo(app));
+  if (programs.length === 0) throw new Error(`no programs (.cbl/.cob files) in ${cobolDir}`);
+  const plan = planStacks(programs, {
     stackName: ctx.stackName,
     maxFunctionsPerStack: ctx.maxFunctionsPerStack,
     shards: ctx.stackShards,

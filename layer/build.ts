@@ -190,7 +190,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   const layers: LayerResult[] = [];
   if (errors.length === 0) {
-    const z = await writeDeterministicZip(runtimeLayerDir, runtimeLayerZip);
+    const z = await writeDeterministicZip(runtimeLayerDir, runtimeLayerZip, cacheDir);
     layers.push({ name: 'runtime', zip: runtimeLayerZip, zippedBytes: z.zippedBytes, unzippedBytes: z.unzippedBytes });
     if (z.zippedBytes > LAMBDA_ZIP_LIMIT) {
       errors.push(`runtime layer zip is ${fmtMb(z.zippedBytes)}, over Lambda's ${fmtMb(LAMBDA_ZIP_LIMIT)} direct-upload limit`);

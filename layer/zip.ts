@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { basename, dirname, join } from 'node:path';
+import { cachePath, placeFromCache, storeInCache } from './build-cache.ts';
 import { listLayerFiles, type LayerFile } from './elf.ts';
 
 /** 1980-01-01 00:00:00 in local time, so the DOS date/time fields are the same everywhere. */
@@ -26,16 +27,20 @@ export function inputDigestFile(zipPath: string): string {
   return join(dirname(zipPath), `.${basename(zipPath)}.inputs-sha256`);
 }
 
-/** Zips the contents of `dir` into `zipPath` (paths relative to `dir`). */
-export function writeDeterministicZip(dir: string, zipPath: string): Promise<ZipStats> {
-  return writeZipOf(listLayerFiles(dir), zipPath, inputDigestFile(zipPath));
+/**
+ * Zips the contents of `dir` into `zipPath` (paths relative to `dir`). With
+ * `cacheDir`, a zip of the same inputs made by any earlier build is reused.
+ */
+export function writeDeterministicZip(dir: string, zipPath: string, cacheDir?: string): Promise<ZipStats> {
+  return writeZipOf(listLayerFiles(dir), zipPath, inputDigestFile(zipPath), cacheDir);
 }
 
 /**
  * Zips `files` (each at its layerPath) into `zipPath`. With `stamp`, an
- * unchanged set of inputs keeps the zip that is there (zipping Node takes seconds).
+ * unchanged set of inputs keeps the zip that is there (zipping Node takes
+ * seconds); with `cacheDir`, one in the build cache (`zips/inputs-<digest>.zip`).
  */
-export async function writeZipOf(layerFiles: LayerFile[], zipPath: string, stamp?: string): Promise<ZipStats> {
+export async function writeZipOf(layerFiles: LayerFile[], zipPath: string, stamp?: string, cacheDir?: string): Promise<ZipStats> {
   const files = [...layerFiles].sort((a, b) => (a.layerPath < b.layerPath ? -1 : a.layerPath > b.layerPath ? 1 : 0));
   const h = createHash('sha256');
   let unzippedBytes = 0;
@@ -56,6 +61,12 @@ export async function writeZipOf(layerFiles: LayerFile[], zipPath: string, stamp
   if (stamp) rmSync(stamp, { force: true });
   // The digest file of the earlier name (it promised the zip's own SHA-256).
   rmSync(`${zipPath}.sha256`, { force: true });
+  const cached = cacheDir ? cachePath(cacheDir, 'zips', `inputs-${digest}.zip`) : undefined;
+  if (cached && existsSync(cached)) {
+    placeFromCache(cached, zipPath);
+    if (stamp) writeFileSync(stamp, digest);
+    return { zippedBytes: statSync(zipPath).size, unzippedBytes, reused: true };
+  }
   const zip = new yazl.ZipFile();
   for (const e of entries) {
     zip.addReadStream(createReadStream(e.path), e.layerPath, {
@@ -69,7 +80,12 @@ export async function writeZipOf(layerFiles: LayerFile[], zipPath: string, stamp
   zip.end();
   const tmp = `${zipPath}.${process.pid}.tmp`;
   await pipeline(zip.outputStream, createWriteStream(tmp));
-  renameSync(tmp, zipPath);
+  if (cached) {
+    storeInCache(tmp, cached);
+    placeFromCache(cached, zipPath);
+  } else {
+    renameSync(tmp, zipPath);
+  }
   if (stamp) writeFileSync(stamp, digest);
   return { zippedBytes: statSync(zipPath).size, unzippedBytes, reused: false };
 }

@@ -2,16 +2,15 @@
 // zipped, unzipped into a fake /opt and run with LD_LIBRARY_PATH set to the
 // unzipped lib/ only.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, compileProgram, nodeBinary, NODE_PACKAGE_DIR, type BuildResult } from '../layer/build.ts';
 import { writeProgramsLayer } from '../layer/build-output.ts';
 import { checkElfFiles, isElf, isGlibcFamily, listLayerFiles } from '../layer/elf.ts';
 import { discoverPrograms } from '../layer/programs.ts';
 import { tempDir } from './support/cobc.ts';
+import { unzipInto } from './support/zip.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SAMPLES = join(ROOT, 'cobol');
@@ -21,30 +20,6 @@ let work: string;
 let first: BuildResult;
 let firstLog: string[];
 let opt: string;
-
-async function unzipInto(zip: string, dest: string): Promise<void> {
-  const zipfile = await new Promise<yauzl.ZipFile>((ok, fail) =>
-    yauzl.open(zip, { lazyEntries: true }, (err, z) => (err ? fail(err) : ok(z!))),
-  );
-  await new Promise<void>((ok, fail) => {
-    zipfile.on('error', fail);
-    zipfile.on('end', ok);
-    zipfile.on('entry', (entry: yauzl.Entry) => {
-      const out = join(dest, entry.fileName);
-      mkdirSync(dirname(out), { recursive: true });
-      zipfile.openReadStream(entry, (err, stream) => {
-        if (err) return fail(err);
-        pipeline(stream!, createWriteStream(out))
-          .then(() => {
-            chmodSync(out, (entry.externalFileAttributes >>> 16) & 0o777);
-            zipfile.readEntry();
-          })
-          .catch(fail);
-      });
-    });
-    zipfile.readEntry();
-  });
-}
 
 function run(program: string, input: string): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(program, [], {

@@ -4,11 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../infra/index.ts';
+import { unzipInto, zipEntries } from './support/zip.ts';
 import {
   BUNDLING_DOCKERFILE,
   CobolBundlingImage,
@@ -31,13 +32,6 @@ function cobolDir(): string {
   writeFileSync(join(dir, 'hello.cbl'), HELLO);
   writeFileSync(join(dir, 'bye.cbl'), HELLO.replace('HELLO.', 'BYE.').replace('hello from', 'bye from'));
   return dir;
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
-    .sort();
 }
 
 const host = process.arch === 'arm64' ? 'arm64' : 'x86_64';
@@ -160,7 +154,7 @@ describe('the Dockerfiles', () => {
 });
 
 describe.skipIf(!cobcHere || process.platform !== 'linux')('cdk synth with the local cobc (cdk.json, infra/app.ts)', () => {
-  it('builds the runtime layer and one small asset per function, hashed as without a build', () => {
+  it('builds the runtime layer and one small asset per function, hashed as without a build', async () => {
     const dir = cobolDir();
     const out = mkdtempSync(join(tmpdir(), 'cobolambda-cdk-synth-'));
     const run = spawnSync(
@@ -183,18 +177,19 @@ describe.skipIf(!cobcHere || process.platform !== 'linux')('cdk synth with the l
     const hash = (key: string) => key.replace(/\.zip$/, '');
 
     for (const name of ['hello', 'bye']) {
-      const asset = join(out, `asset.${hash(byHandler[name])}`);
-      expect(filesUnder(asset)).toEqual([`bin/${name}`, `cobolambda/programs/${name}.json`]);
+      // The build's own function zip is the asset, as is.
+      const zip = join(out, `asset.${hash(byHandler[name])}.zip`);
+      expect(await zipEntries(zip)).toEqual([`bin/${name}`, `cobolambda/programs/${name}.json`]);
+      const asset = join(out, `unzipped-${name}`);
+      await unzipInto(zip, asset);
       expect(statSync(join(asset, 'bin', name)).mode & 0o111).not.toBe(0);
       const ran = spawnSync(join(asset, 'bin', name), { encoding: 'utf8' });
       expect(ran.stdout.trim()).toBe(`${name} from cobol`);
       expect(JSON.parse(readFileSync(join(asset, 'cobolambda', 'programs', `${name}.json`), 'utf8'))).toMatchObject({ name, mode: 'raw' });
     }
-    const layer = join(out, `asset.${hash(layerKey)}`);
-    const layerFiles = filesUnder(layer);
-    expect(layerFiles).toEqual(expect.arrayContaining(['bootstrap', 'cobolambda/runtime.mjs', 'node/bin/node']));
+    const layerFiles = await zipEntries(join(out, `asset.${hash(layerKey)}.zip`));
+    expect(layerFiles).toEqual(expect.arrayContaining(['bootstrap', 'cobolambda/runtime.mjs', 'node/bin/node', 'lib/libcob.so.4']));
     expect(layerFiles.some((f) => f.startsWith('bin/'))).toBe(false);
-    expect(statSync(join(layer, 'bootstrap')).mode & 0o111).not.toBe(0);
 
     // The same hashes as a synth that skips bundling: hashes come from sources, not from the build.
     const app = new App({
