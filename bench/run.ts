@@ -5,6 +5,7 @@
 //
 //   npm run bench                      full run; also copies the chart to docs/
 //   npm run bench -- --quick           a few iterations (CI smoke run)
+//   npm run bench -- --scale [--programs 1000]   the estate bench instead (bench/scale.ts)
 //   COBOLAMBDA_BENCH_QUICK=1 npm run bench
 //
 // Writes bench/results/latest.json and bench/results/latency.svg
@@ -467,4 +468,5 @@ export function formatTables(r: BenchResults): string {
   return out.join('\n');
 }
 
-await main();
+if (process.argv.includes('--scale')) await (await import('./scale.ts')).main();
+else await main();

@@ -1,0 +1,224 @@
+// The estate bench (issue 16): N generated programs (bench/estate.ts) through
+// every command, timed on this machine, against a plain script that runs the
+// same cobc commands with the same linking on every core (the floor).
+//
+//   npm run bench -- --scale [--programs 1000]     (or npx tsx bench/scale.ts [--programs N])
+//
+// Prints a table and writes bench/results/scale.json. Steps: baseline script,
+// cold build (empty cache), no-change build, incremental build after one
+// change, `cobolambda dev` first answer with a warm cache (a real process),
+// `cdk synth` (a real process, same cache), sizes, and one program's exec
+// time with both linkings (the loader's cost, paid once per environment).
+import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism, loadavg, cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateEstate } from './estate.ts';
+import { buildLauncher, launchPercentiles } from './launcher.ts';
+import { buildProject } from '../layer/build.ts';
+import { CACHE_DIR_ENV, cobcArgs } from '../layer/build-cache.ts';
+import { compileProgram } from '../layer/compile.ts';
+import { discoverPrograms } from '../layer/programs.ts';
+import { detectToolchain, LINKING, linkSettings } from '../layer/toolchain.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const log = (line: string) => process.stderr.write(`[scale] ${line}\n`);
+const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
+const mb = (n: number) => Number((n / 1024 / 1024).toFixed(2));
+
+async function timed<T>(what: string, f: () => Promise<T>): Promise<[T, number]> {
+  log(`${what}...`);
+  const t = performance.now();
+  const r = await f();
+  const ms = performance.now() - t;
+  log(`${what}: ${seconds(ms)} s (load ${loadavg()[0]!.toFixed(1)})`);
+  return [r, ms];
+}
+
+/** The same cobc commands the build runs, as one shell line per program, run by xargs on every core. */
+async function baseline(cobolDir: string, out: string): Promise<number> {
+  const tc = await detectToolchain();
+  const link = await linkSettings(LINKING, tc, join(out, 'cache'));
+  mkdirSync(out, { recursive: true });
+  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const lines = discoverPrograms(cobolDir).map((spec) =>
+    ['cd', q(dirname(spec.source)), '&&', 'cobc', '-x', ...cobcArgs(spec), ...link.args, '-o', q(join(out, spec.name)), q(spec.source), ...spec.subprograms.map(q)].join(' '),
+  );
+  writeFileSync(join(out, 'commands.sh'), `${lines.join('\n')}\n`);
+  const t = performance.now();
+  await execa('sh', ['-c', `tr '\\n' '\\0' < ${q(join(out, 'commands.sh'))} | xargs -0 -P ${availableParallelism()} -n 1 sh -c`], { env: { ...link.env, LC_ALL: 'C' } });
+  return performance.now() - t;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+/** Starts `cobolambda dev` and times until `name` answers 200. */
+async function devFirstAnswer(cobolDir: string, cacheDir: string, name: string, expected: string): Promise<number> {
+  const port = await freePort();
+  const work = mkdtempSync(join(tmpdir(), 'cobolambda-scale-dev-'));
+  const t = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'cobolambda.mjs'), 'dev', '--cobol', cobolDir, '--port', String(port)], {
+    cwd: work,
+    env: { ...process.env, [CACHE_DIR_ENV]: cacheDir },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`cobolambda dev exited with ${child.exitCode}`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/2015-03-31/functions/${name}/invocations`, { method: 'POST', body: '"x"' });
+        const body = (await res.text()).trim();
+        if (res.status === 200) {
+          if (body !== expected) throw new Error(`dev answered ${body}, expected ${expected}`);
+          return performance.now() - t;
+        }
+      } catch (err) {
+        if (!(err instanceof TypeError)) throw err; // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function synth(cobolDir: string, cacheDir: string, out: string): Promise<{ ms: number; stacks: number; maxResources: number; maxBytes: number }> {
+  const t = performance.now();
+  await execa('npx', ['cdk', 'synth', '-q', '-c', `cobolDir=${cobolDir}`, '-c', 'architecture=x86_64', '-o', out], {
+    cwd: ROOT,
+    env: { ...process.env, [CACHE_DIR_ENV]: cacheDir, CDK_DISABLE_VERSION_CHECK: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const ms = performance.now() - t;
+  const templates = readdirSync(out).filter((f) => f.endsWith('.template.json'));
+  let maxResources = 0;
+  let maxBytes = 0;
+  for (const f of templates) {
+    const text = readFileSync(join(out, f), 'utf8');
+    maxResources = Math.max(maxResources, Object.keys(JSON.parse(text).Resources).length);
+    maxBytes = Math.max(maxBytes, Buffer.byteLength(text));
+  }
+  return { ms, stacks: templates.length, maxResources, maxBytes };
+}
+
+export async function scaleBench(programs: number): Promise<Record<string, unknown>> {
+  const work = mkdtempSync(join(tmpdir(), 'cobolambda-scale-'));
+  const cobolDir = join(work, 'cobol');
+  const cacheDir = join(work, 'cache');
+  const dist = join(work, 'dist');
+  const estate = generateEstate(cobolDir, programs, 1);
+  const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model, loadAtStart: loadavg()[0] };
+  log(`${programs} programs in ${cobolDir}; ${machine.cores} cores, load ${machine.loadAtStart?.toFixed(1)}`);
+  try {
+    const [, baselineMs] = await timed('baseline: the same cobc commands from xargs -P', () => baseline(cobolDir, join(work, 'baseline')));
+    const [cold, coldMs] = await timed('cobolambda build, empty cache', () => buildProject({ cobolDir, outDir: dist, cacheDir, log: () => {} }));
+    if (!cold.ok) throw new Error(`the build failed: ${cold.errors.join('; ')}`);
+    const [, noChangeMs] = await timed('cobolambda build, nothing changed', () => buildProject({ cobolDir, outDir: dist, cacheDir, log: () => {} }));
+    appendFileSync(join(cobolDir, estate.programs[0]!.file), '      *> changed\n');
+    const [incr, incrMs] = await timed('cobolambda build, one program changed', () => buildProject({ cobolDir, outDir: dist, cacheDir, log: () => {} }));
+    const recompiled = incr.programs.filter((p) => !p.cached).length;
+    const probe = estate.programs[estate.programs.length - 1]!;
+    const [devMs] = await timed('cobolambda dev, warm cache: start to first answer', () => devFirstAnswer(cobolDir, cacheDir, probe.name, probe.expected));
+    const [syn, synthWallMs] = await timed('cdk synth, same cache', () => synth(cobolDir, cacheDir, join(work, 'cdk.out')));
+
+    const zips = cold.programs.map((p) => p.zipBytes ?? 0);
+    const sizes = cold.programs.map((p) => p.sizeBytes ?? 0);
+    const runtime = cold.layers.find((l) => l.name === 'runtime')!;
+
+    // The same program linked both ways, as the build links it (fork server included): size and exec time.
+    const launchDir = mkdtempSync(join(work, 'launch-'));
+    const launch = await buildLauncher(launchDir);
+    writeFileSync(join(launchDir, 'in.txt'), 'x\n');
+    const spec = discoverPrograms(cobolDir).find((s) => s.name === probe.name)!;
+    const linkings: Record<string, { bytes: number; zipBytes?: number; execP50: number; execP90: number }> = {};
+    for (const linking of ['static-libcob', 'shared-noicu'] as const) {
+      const r = await compileProgram(spec, join(launchDir, linking), { linking, cacheDir });
+      const env: Record<string, string> = linking === 'shared-noicu' ? { LD_LIBRARY_PATH: join(dist, 'runtime', 'lib') } : {};
+      await launchPercentiles(launch, 20, join(launchDir, 'in.txt'), r.binary, env);
+      const t = await launchPercentiles(launch, 300, join(launchDir, 'in.txt'), r.binary, env);
+      linkings[linking] = { bytes: statSync(r.binary).size, execP50: t.p50, execP90: t.p90 };
+    }
+    const result = {
+      when: new Date().toISOString(),
+      machine: { ...machine, loadAtEnd: loadavg()[0] },
+      programs,
+      sizes: Object.fromEntries(['small', 'medium', 'large'].map((s) => [s, estate.programs.filter((p) => p.size === s).length])),
+      seconds: {
+        baselineCobc: seconds(baselineMs),
+        buildCold: seconds(coldMs),
+        buildNoChange: seconds(noChangeMs),
+        buildOneChanged: seconds(incrMs),
+        devFirstAnswerWarm: seconds(devMs),
+        synth: seconds(synthWallMs),
+      },
+      recompiledAfterOneChange: recompiled,
+      bytes: {
+        programAverage: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length),
+        functionZipAverage: Math.round(zips.reduce((a, b) => a + b, 0) / zips.length),
+        functionZipsTotalMb: mb(zips.reduce((a, b) => a + b, 0)),
+        runtimeLayerZipMb: mb(runtime.zippedBytes),
+        firstDeployUploadMb: mb(zips.reduce((a, b) => a + b, 0) + runtime.zippedBytes),
+      },
+      synth: { stacks: syn.stacks, maxResourcesPerTemplate: syn.maxResources, maxTemplateBytes: syn.maxBytes },
+      linking: linkings,
+    };
+    return result;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export function scaleTable(r: any): string {
+  const s = r.seconds;
+  return [
+    `${r.programs} programs (${Object.entries(r.sizes).map(([k, v]) => `${v} ${k}`).join(', ')}); ${r.machine.cores} cores, load ${r.machine.loadAtStart.toFixed(1)} → ${r.machine.loadAtEnd.toFixed(1)}`,
+    '',
+    '| step | seconds |',
+    '|---|---:|',
+    `| plain script: the same cobc commands, \`xargs -P ${r.machine.cores}\` | ${s.baselineCobc} |`,
+    `| \`cobolambda build\`, empty cache | ${s.buildCold} |`,
+    `| \`cobolambda build\`, nothing changed | ${s.buildNoChange} |`,
+    `| \`cobolambda build\`, one program changed (${r.recompiledAfterOneChange} recompiled) | ${s.buildOneChanged} |`,
+    `| \`cobolambda dev\`, warm cache: process start to first answer | ${s.devFirstAnswerWarm} |`,
+    `| \`cdk synth\`, same cache (${r.synth.stacks} stacks, at most ${r.synth.maxResourcesPerTemplate} resources, ${(r.synth.maxTemplateBytes / 1000).toFixed(0)} KB per template) | ${s.synth} |`,
+    '',
+    '| bytes | |',
+    '|---|---:|',
+    `| program, average | ${(r.bytes.programAverage / 1024).toFixed(1)} KiB |`,
+    `| function zip, average | ${(r.bytes.functionZipAverage / 1024).toFixed(1)} KiB |`,
+    `| all function zips | ${r.bytes.functionZipsTotalMb} MB |`,
+    `| runtime layer zip (once) | ${r.bytes.runtimeLayerZipMb} MB |`,
+    `| first deploy uploads | ${r.bytes.firstDeployUploadMb} MB |`,
+    '',
+    '| one program linked | bytes | exec p50 ms | p90 ms |',
+    '|---|---:|---:|---:|',
+    ...Object.entries(r.linking).map(([k, v]: [string, any]) => `| ${k} | ${v.bytes} | ${v.execP50.toFixed(2)} | ${v.execP90.toFixed(2)} |`),
+  ].join('\n');
+}
+
+/** `npm run bench -- --scale [--programs N]` and `npx tsx bench/scale.ts`. */
+export async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { programs: { type: 'string', default: '1000' }, scale: { type: 'boolean' } }, strict: false });
+  const result = await scaleBench(Number(values.programs));
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'scale.json'), `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${scaleTable(result)}\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) await main();
