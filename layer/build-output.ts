@@ -126,7 +126,7 @@ ${b.ok ? 'The last build succeeded' : 'The last build FAILED: the zips were remo
 
 | file | what it is |
 |---|---|
-| \`runtime-layer.zip\` | the Lambda layer every function uses (unpacked under \`/opt\`): \`bootstrap\`, \`cobolambda/runtime.mjs\` and \`cobolambda/spawn-helper\`, \`node/bin/node\`, and \`lib/\` (libcob and the libraries it needs, loaded by every program)${runtime ? `; ${fmtMb(runtime.zippedBytes)} zipped, ${fmtMb(runtime.unzippedBytes)} unzipped` : ''} |
+| \`runtime-layer.zip\` | the Lambda layer every function uses (unpacked under \`/opt\`): \`bootstrap\`, \`cobolambda/runtime.cjs\` and \`cobolambda/spawn-helper\`, \`node/bin/node\`, and \`lib/\` (libcob and the libraries it needs, loaded by every program)${runtime ? `; ${fmtMb(runtime.zippedBytes)} zipped, ${fmtMb(runtime.unzippedBytes)} unzipped` : ''} |
 | \`functions/<name>.zip\` | one function's code (unpacked under \`/var/task\`): \`bin/<name>\`, the program, and \`cobolambda/programs/<name>.json\`, its I/O mode and parsed copybooks. ${ok.length} zips, ${fmtMb(zipped)} in all: what a first deploy uploads, with the runtime layer |
 | \`programs-layer.zip\` | only with \`--programs-layer\`: every program in one layer (\`bin/\`, \`cobolambda/programs/\`), refused when it would pass Lambda's 250 MB with the runtime layer |
 | \`runtime/\`, \`programs/\` | the same, unzipped (\`programs/\` is what an image's \`/opt\` gets) |

@@ -44,6 +44,12 @@ export function nodeBinary(arch: LambdaArch): string {
   return join(NODE_PACKAGE_DIR, 'node_modules', `node-linux-${arch === 'arm64' ? 'arm64' : 'x64'}`, 'bin', 'node');
 }
 
+/** The Node.js the bootstrap runs on here: the runtime layer's, as on Lambda; the host's when that package is not installed. */
+export function layerNodeForHost(): string {
+  const layerNode = nodeBinary(process.arch === 'arm64' ? 'arm64' : 'x86_64');
+  return existsSync(layerNode) ? layerNode : process.execPath;
+}
+
 export interface BuildOptions {
   cobolDir: string;
   outDir: string;

@@ -188,7 +188,7 @@ describe.skipIf(!cobcHere || process.platform !== 'linux')('cdk synth with the l
       expect(JSON.parse(readFileSync(join(asset, 'cobolambda', 'programs', `${name}.json`), 'utf8'))).toMatchObject({ name, mode: 'raw' });
     }
     const layerFiles = await zipEntries(join(out, `asset.${hash(layerKey)}.zip`));
-    expect(layerFiles).toEqual(expect.arrayContaining(['bootstrap', 'cobolambda/runtime.mjs', 'node/bin/node', 'lib/libcob.so.4']));
+    expect(layerFiles).toEqual(expect.arrayContaining(['bootstrap', 'cobolambda/runtime.cjs', 'node/bin/node', 'lib/libcob.so.4']));
     expect(layerFiles.some((f) => f.startsWith('bin/'))).toBe(false);
 
     // The same hashes as a synth that skips bundling: hashes come from sources, not from the build.
