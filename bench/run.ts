@@ -27,6 +27,7 @@ import { configureSpawn, runProgram, type SpawnPath } from '../runtime/src/progr
 import { StderrLog } from '../runtime/src/stderr-log.ts';
 import { buildLauncher, launchSamples } from './launcher.ts';
 import { measureLinking } from './linking.ts';
+import { LINKING } from '../layer/toolchain.ts';
 import { machineScaling, type ScalingRow } from './machine.ts';
 import { latencySvg, type ChartRow } from './svg.ts';
 import { mb, ms, summarize, type Summary } from './stats.ts';
@@ -520,7 +521,7 @@ async function main(): Promise<void> {
 export function formatTables(r: BenchResults): string {
   const out: string[] = [];
   out.push(`cobolambda bench${r.quick ? ' (quick)' : ''}: ${r.machine.cpus} cores (${r.machine.model}), load ${r.machine.loadavg.map((l) => l.toFixed(1)).join(' ')}, Node ${r.machine.node}`);
-  out.push('Program: test/cobol/echo.cbl linked static-libcob (the build default); ratios are against the limit row, measured in the same interleaved rounds.\n');
+  out.push(`Program: test/cobol/echo.cbl linked ${LINKING} (the build default); ratios are against the limit row, measured in the same interleaved rounds.\n`);
   out.push('| warm path (one invocation) | n | p50 ms | p90 ms | p99 ms | p50 / limit | errors |');
   out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const l of r.latency) out.push(`| ${l.label} | ${l.n} | ${ms(l.p50)} | ${ms(l.p90)} | ${ms(l.p99)} | ${l.ratio.toFixed(2)}× | ${l.errors} |`);
