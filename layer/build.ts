@@ -223,7 +223,8 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   log(summary(programs, layers));
   for (const e of errors) log(`error: ${e}`);
-  log(errors.length === 0 ? `build ok: ${relative(process.cwd(), outDir) || '.'}/README says what each file is` : 'build FAILED');
+  const shown = relative(process.cwd(), outDir);
+  log(errors.length === 0 ? `build ok: ${shown.startsWith('..') ? outDir : shown || '.'}/README says what each file is` : 'build FAILED');
   return { ok: errors.length === 0, runtimeLayerDir, programsLayerDir, runtimeLayerZip, functionsDir, programsLayerZip, programs, layers, errors };
 }
 
