@@ -116,108 +116,133 @@ async function synth(cobolDir: string, cacheDir: string, out: string): Promise<{
   return { ms, stacks: templates.length, maxResources, maxBytes };
 }
 
-export async function scaleBench(programs: number): Promise<Record<string, unknown>> {
+/**
+ * Runs every step and records each as it finishes (`record`), so a run cut
+ * short still leaves what it measured. The plain-script baseline runs last.
+ */
+export async function scaleBench(programs: number, record: (r: ScaleResult) => void = () => {}): Promise<ScaleResult> {
   const work = mkdtempSync(join(tmpdir(), 'cobolambda-scale-'));
   const cobolDir = join(work, 'cobol');
   const cacheDir = join(work, 'cache');
   const dist = join(work, 'dist');
   const estate = generateEstate(cobolDir, programs, 1);
-  const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model, loadAtStart: loadavg()[0] };
-  log(`${programs} programs in ${cobolDir}; ${machine.cores} cores, load ${machine.loadAtStart?.toFixed(1)}`);
+  const r: ScaleResult = {
+    when: new Date().toISOString(),
+    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? '?', loadAtStart: loadavg()[0]!, loadAtEnd: loadavg()[0]! },
+    programs,
+    sizes: Object.fromEntries(['small', 'medium', 'large'].map((s) => [s, estate.programs.filter((p) => p.size === s).length])),
+    seconds: {},
+  };
+  const step = async <T>(key: keyof ScaleResult['seconds'], what: string, f: () => Promise<T>): Promise<T> => {
+    const [value, ms] = await timed(what, f);
+    r.seconds[key] = seconds(ms);
+    r.machine.loadAtEnd = loadavg()[0]!;
+    record(r);
+    return value;
+  };
+  log(`${programs} programs in ${cobolDir}; ${r.machine.cores} cores, load ${r.machine.loadAtStart.toFixed(1)}`);
   try {
-    const [, baselineMs] = await timed('baseline: the same cobc commands from xargs -P', () => baseline(cobolDir, join(work, 'baseline')));
-    const [cold, coldMs] = await timed('cobolambda build, empty cache', () => buildProject({ cobolDir, outDir: dist, cacheDir, log: () => {} }));
+    const cold = await step('buildCold', 'cobolambda build, empty cache', () => buildProject({ cobolDir, outDir: dist, cacheDir, log: () => {} }));
     if (!cold.ok) throw new Error(`the build failed: ${cold.errors.join('; ')}`);
-    const [, noChangeMs] = await timed('cobolambda build, nothing changed', () => buildProject({ cobolDir, outDir: dist, cacheDir, log: () => {} }));
-    appendFileSync(join(cobolDir, estate.programs[0]!.file), '      *> changed\n');
-    const [incr, incrMs] = await timed('cobolambda build, one program changed', () => buildProject({ cobolDir, outDir: dist, cacheDir, log: () => {} }));
-    const recompiled = incr.programs.filter((p) => !p.cached).length;
-    const probe = estate.programs[estate.programs.length - 1]!;
-    const [devMs] = await timed('cobolambda dev, warm cache: start to first answer', () => devFirstAnswer(cobolDir, cacheDir, probe.name, probe.expected));
-    const [syn, synthWallMs] = await timed('cdk synth, same cache', () => synth(cobolDir, cacheDir, join(work, 'cdk.out')));
-
     const zips = cold.programs.map((p) => p.zipBytes ?? 0);
     const sizes = cold.programs.map((p) => p.sizeBytes ?? 0);
     const runtime = cold.layers.find((l) => l.name === 'runtime')!;
+    const zipTotal = zips.reduce((a, b) => a + b, 0);
+    r.bytes = {
+      programAverage: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length),
+      functionZipAverage: Math.round(zipTotal / zips.length),
+      functionZipsTotalMb: mb(zipTotal),
+      runtimeLayerZipMb: mb(runtime.zippedBytes),
+      firstDeployUploadMb: mb(zipTotal + runtime.zippedBytes),
+    };
+    record(r);
+    await step('buildNoChange', 'cobolambda build, nothing changed', () => buildProject({ cobolDir, outDir: dist, cacheDir, log: () => {} }));
+    appendFileSync(join(cobolDir, estate.programs[0]!.file), '      *> changed\n');
+    const incr = await step('buildOneChanged', 'cobolambda build, one program changed', () => buildProject({ cobolDir, outDir: dist, cacheDir, log: () => {} }));
+    r.recompiledAfterOneChange = incr.programs.filter((p) => !p.cached).length;
+    const probe = estate.programs[estate.programs.length - 1]!;
+    const devMs = await step('devFirstAnswerWarm', 'cobolambda dev, warm cache: start to first answer', () => devFirstAnswer(cobolDir, cacheDir, probe.name, probe.expected));
+    r.seconds.devFirstAnswerWarm = seconds(devMs);
+    const syn = await step('synth', 'cdk synth, same cache', () => synth(cobolDir, cacheDir, join(work, 'cdk.out')));
+    r.synth = { stacks: syn.stacks, maxResourcesPerTemplate: syn.maxResources, maxTemplateBytes: syn.maxBytes };
+    record(r);
 
     // The same program linked both ways, as the build links it (fork server included): size and exec time.
     const launchDir = mkdtempSync(join(work, 'launch-'));
     const launch = await buildLauncher(launchDir);
     writeFileSync(join(launchDir, 'in.txt'), 'x\n');
     const spec = discoverPrograms(cobolDir).find((s) => s.name === probe.name)!;
-    const linkings: Record<string, { bytes: number; zipBytes?: number; execP50: number; execP90: number }> = {};
+    r.linking = {};
     for (const linking of ['static-libcob', 'shared-noicu'] as const) {
-      const r = await compileProgram(spec, join(launchDir, linking), { linking, cacheDir });
+      const c = await compileProgram(spec, join(launchDir, linking), { linking, cacheDir });
       const env: Record<string, string> = linking === 'shared-noicu' ? { LD_LIBRARY_PATH: join(dist, 'runtime', 'lib') } : {};
-      await launchPercentiles(launch, 20, join(launchDir, 'in.txt'), r.binary, env);
-      const t = await launchPercentiles(launch, 300, join(launchDir, 'in.txt'), r.binary, env);
-      linkings[linking] = { bytes: statSync(r.binary).size, execP50: t.p50, execP90: t.p90 };
+      await launchPercentiles(launch, 20, join(launchDir, 'in.txt'), c.binary, env);
+      const t = await launchPercentiles(launch, 300, join(launchDir, 'in.txt'), c.binary, env);
+      r.linking[linking] = { bytes: statSync(c.binary).size, execP50: t.p50, execP90: t.p90 };
     }
-    const result = {
-      when: new Date().toISOString(),
-      machine: { ...machine, loadAtEnd: loadavg()[0] },
-      programs,
-      sizes: Object.fromEntries(['small', 'medium', 'large'].map((s) => [s, estate.programs.filter((p) => p.size === s).length])),
-      seconds: {
-        baselineCobc: seconds(baselineMs),
-        buildCold: seconds(coldMs),
-        buildNoChange: seconds(noChangeMs),
-        buildOneChanged: seconds(incrMs),
-        devFirstAnswerWarm: seconds(devMs),
-        synth: seconds(synthWallMs),
-      },
-      recompiledAfterOneChange: recompiled,
-      bytes: {
-        programAverage: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length),
-        functionZipAverage: Math.round(zips.reduce((a, b) => a + b, 0) / zips.length),
-        functionZipsTotalMb: mb(zips.reduce((a, b) => a + b, 0)),
-        runtimeLayerZipMb: mb(runtime.zippedBytes),
-        firstDeployUploadMb: mb(zips.reduce((a, b) => a + b, 0) + runtime.zippedBytes),
-      },
-      synth: { stacks: syn.stacks, maxResourcesPerTemplate: syn.maxResources, maxTemplateBytes: syn.maxBytes },
-      linking: linkings,
-    };
-    return result;
+    record(r);
+    await step('baselineCobc', 'baseline: the same cobc commands from xargs -P', () => baseline(cobolDir, join(work, 'baseline')));
+    return r;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-export function scaleTable(r: any): string {
+export interface ScaleResult {
+  when: string;
+  machine: { cores: number; cpu: string; loadAtStart: number; loadAtEnd: number };
+  programs: number;
+  sizes: Record<string, number>;
+  seconds: Partial<Record<'baselineCobc' | 'buildCold' | 'buildNoChange' | 'buildOneChanged' | 'devFirstAnswerWarm' | 'synth', number>>;
+  recompiledAfterOneChange?: number;
+  bytes?: { programAverage: number; functionZipAverage: number; functionZipsTotalMb: number; runtimeLayerZipMb: number; firstDeployUploadMb: number };
+  synth?: { stacks: number; maxResourcesPerTemplate: number; maxTemplateBytes: number };
+  linking?: Record<string, { bytes: number; execP50: number; execP90: number }>;
+}
+
+export function scaleTable(r: ScaleResult): string {
   const s = r.seconds;
-  return [
-    `${r.programs} programs (${Object.entries(r.sizes).map(([k, v]) => `${v} ${k}`).join(', ')}); ${r.machine.cores} cores, load ${r.machine.loadAtStart.toFixed(1)} → ${r.machine.loadAtEnd.toFixed(1)}`,
+  const v = (x: number | undefined) => (x === undefined ? 'not measured' : String(x));
+  const out = [
+    `${r.programs} programs (${Object.entries(r.sizes).map(([k, n]) => `${n} ${k}`).join(', ')}); ${r.machine.cores} cores, load ${r.machine.loadAtStart.toFixed(1)} → ${r.machine.loadAtEnd.toFixed(1)}`,
     '',
     '| step | seconds |',
     '|---|---:|',
-    `| plain script: the same cobc commands, \`xargs -P ${r.machine.cores}\` | ${s.baselineCobc} |`,
-    `| \`cobolambda build\`, empty cache | ${s.buildCold} |`,
-    `| \`cobolambda build\`, nothing changed | ${s.buildNoChange} |`,
-    `| \`cobolambda build\`, one program changed (${r.recompiledAfterOneChange} recompiled) | ${s.buildOneChanged} |`,
-    `| \`cobolambda dev\`, warm cache: process start to first answer | ${s.devFirstAnswerWarm} |`,
-    `| \`cdk synth\`, same cache (${r.synth.stacks} stacks, at most ${r.synth.maxResourcesPerTemplate} resources, ${(r.synth.maxTemplateBytes / 1000).toFixed(0)} KB per template) | ${s.synth} |`,
-    '',
-    '| bytes | |',
-    '|---|---:|',
-    `| program, average | ${(r.bytes.programAverage / 1024).toFixed(1)} KiB |`,
-    `| function zip, average | ${(r.bytes.functionZipAverage / 1024).toFixed(1)} KiB |`,
-    `| all function zips | ${r.bytes.functionZipsTotalMb} MB |`,
-    `| runtime layer zip (once) | ${r.bytes.runtimeLayerZipMb} MB |`,
-    `| first deploy uploads | ${r.bytes.firstDeployUploadMb} MB |`,
-    '',
-    '| one program linked | bytes | exec p50 ms | p90 ms |',
-    '|---|---:|---:|---:|',
-    ...Object.entries(r.linking).map(([k, v]: [string, any]) => `| ${k} | ${v.bytes} | ${v.execP50.toFixed(2)} | ${v.execP90.toFixed(2)} |`),
-  ].join('\n');
+    `| plain script: the same cobc commands, \`xargs -P ${r.machine.cores}\` | ${v(s.baselineCobc)} |`,
+    `| \`cobolambda build\`, empty cache | ${v(s.buildCold)} |`,
+    `| \`cobolambda build\`, nothing changed | ${v(s.buildNoChange)} |`,
+    `| \`cobolambda build\`, one program changed (${r.recompiledAfterOneChange ?? '?'} recompiled) | ${v(s.buildOneChanged)} |`,
+    `| \`cobolambda dev\`, warm cache: process start to first answer | ${v(s.devFirstAnswerWarm)} |`,
+    `| \`cdk synth\`, same cache${r.synth ? ` (${r.synth.stacks} stacks, at most ${r.synth.maxResourcesPerTemplate} resources, ${(r.synth.maxTemplateBytes / 1000).toFixed(0)} KB per template)` : ''} | ${v(s.synth)} |`,
+  ];
+  if (r.bytes) {
+    out.push(
+      '',
+      '| bytes | |',
+      '|---|---:|',
+      `| program, average | ${(r.bytes.programAverage / 1024).toFixed(1)} KiB |`,
+      `| function zip, average | ${(r.bytes.functionZipAverage / 1024).toFixed(1)} KiB |`,
+      `| all function zips | ${r.bytes.functionZipsTotalMb} MB |`,
+      `| runtime layer zip (once) | ${r.bytes.runtimeLayerZipMb} MB |`,
+      `| first deploy uploads | ${r.bytes.firstDeployUploadMb} MB |`,
+    );
+  }
+  if (r.linking) {
+    out.push('', '| one program linked | bytes | exec p50 ms | p90 ms |', '|---|---:|---:|---:|');
+    for (const [k, l] of Object.entries(r.linking)) out.push(`| ${k} | ${l.bytes} | ${l.execP50.toFixed(2)} | ${l.execP90.toFixed(2)} |`);
+  }
+  return out.join('\n');
 }
 
 /** `npm run bench -- --scale [--programs N]` and `npx tsx bench/scale.ts`. */
 export async function main(): Promise<void> {
   const { values } = parseArgs({ options: { programs: { type: 'string', default: '1000' }, scale: { type: 'boolean' } }, strict: false });
-  const result = await scaleBench(Number(values.programs));
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'scale.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const result = await scaleBench(Number(values.programs), (partial) => {
+    writeFileSync(join(dir, 'scale.json'), `${JSON.stringify(partial, null, 2)}\n`);
+    writeFileSync(join(dir, 'scale.md'), `${scaleTable(partial)}\n`);
+  });
   process.stdout.write(`${scaleTable(result)}\n`);
 }
 
