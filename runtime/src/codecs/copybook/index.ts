@@ -1,5 +1,6 @@
 // Copybook parser and record layouts for the `record` I/O mode.
-export { parseCopybook, dialectForStd, type ParseOptions } from './parser.ts';
+export { parseCopybook, type ParseOptions } from './copybook.ts';
+export { dialectForStd } from './compute-layout.ts';
 export { CopybookError, type SourceFormat } from './source.ts';
 export type { RecordLayout, LayoutField, FieldKind, FieldValue, Value88, OccursInfo, Dialect } from './layout.ts';
 export { jsonName, cobolName } from './names.ts';
