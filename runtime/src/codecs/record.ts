@@ -8,6 +8,7 @@ import type { Codec } from './codec.ts';
 import { diagnostic } from '../diagnostic.ts';
 import { encodeRecord, decodeRecord, RecordDataError, type EncodeOptions } from './copybook/data.ts';
 import type { RecordLayout } from './copybook/layout.ts';
+import { parseEventJson } from './copybook/numbers.ts';
 
 export interface RecordCodecOptions extends EncodeOptions {}
 
@@ -19,7 +20,7 @@ export function recordCodec(input: RecordLayout, output: RecordLayout, options: 
       lastEventWasArray = undefined;
       let parsed: unknown;
       try {
-        parsed = JSON.parse(event.toString('utf8'));
+        parsed = parseEventJson(event.toString('utf8'));
       } catch (err) {
         return diagnostic('Function.InvalidEvent', `record mode: the event is not JSON (${(err as Error).message})`);
       }
