@@ -3,8 +3,8 @@
 // elementary item from the input record to the output record → stdout →
 // record codec → JSON. fast-check draws a few layouts (few compiles) and many
 // values for each.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { parseCopybook, encodeRecord, decodeRecord, type Dialect, type RecordLay
 import { recordCodec } from '../runtime/src/codecs/record.ts';
 import { isDiagnostic } from '../runtime/src/codecs/codec.ts';
 import { tempDir } from './support/cobc.ts';
+import { runWithFiles } from './support/record-oracle.ts';
 
 type Usage = 'display' | 'comp' | 'comp-5' | 'comp-3';
 type Spec =
@@ -262,26 +263,6 @@ function recordArb(spec: LayoutSpec): fc.Arbitrary<Sample> {
 }
 
 // ---- running ------------------------------------------------------------------
-
-/**
- * Runs a record-mode program the way it must be run: fd 0 and fd 1 are regular
- * files, because cobc's runtime opens `/dev/stdin` and `/dev/stdout` by name,
- * which fails on the socket pairs Node's 'pipe' stdio creates (status 30).
- */
-export function runWithFiles(exe: string, input: Buffer, dir: string): { status: number | null; stdout: Buffer; stderr: string } {
-  const inPath = join(dir, 'stdin.bin');
-  const outPath = join(dir, 'stdout.bin');
-  writeFileSync(inPath, input);
-  const inFd = openSync(inPath, 'r');
-  const outFd = openSync(outPath, 'w');
-  try {
-    const run = spawnSync(exe, { stdio: [inFd, outFd, 'pipe'] });
-    return { status: run.status, stdout: readFileSync(outPath), stderr: run.stderr.toString() };
-  } finally {
-    closeSync(inFd);
-    closeSync(outFd);
-  }
-}
 
 // ---- the tests ------------------------------------------------------------------
 

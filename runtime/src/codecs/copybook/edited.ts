@@ -4,18 +4,21 @@
 // so encoding a decoded record gives its bytes back.
 
 /** One character class per character position of the picture. */
-function positions(pic: string): string[] {
+function positions(pic: string): { classes: string[]; symbols: string } {
   const p = pic.toUpperCase().replace(/(.)\((\d+)\)/g, (_m, ch: string, n: string) => ch.repeat(Number(n)));
   const out: string[] = [];
+  let symbols = '';
   for (let i = 0; i < p.length; i++) {
     const ch = p[i]!;
     const pair = p.slice(i, i + 2);
     if (pair === 'CR' || pair === 'DB') {
       // Shown when negative, spaces otherwise.
       out.push(`[${pair[0]} ]`, `[${pair[1]} ]`);
+      symbols += '  ';
       i++;
       continue;
     }
+    if (ch !== 'V' && ch !== 'P') symbols += ch;
     switch (ch) {
       case 'V':
       case 'P':
@@ -57,10 +60,25 @@ function positions(pic: string): string[] {
         out.push(`[${ch.replace(/[\]\\^-]/g, '\\$&')}]`);
     }
   }
-  return out;
+  return { classes: out, symbols };
 }
 
-const patterns = new Map<string, RegExp>();
+/**
+ * The digit positions, read left to right (suppression characters, a floating sign or
+ * currency symbol, digits), must read as COBOL edits: fill, at most one floating symbol,
+ * then digits; a sign or currency symbol that is not floating stands apart.
+ */
+function digitsInOrder(candidate: string, symbols: string): boolean {
+  const floating = new Set([...'+-$'].filter((c) => symbols.split(c).length > 2));
+  let digits = '';
+  for (let i = 0; i < symbols.length; i++) {
+    const sym = symbols[i]!;
+    if ('Z*9'.includes(sym) || floating.has(sym)) digits += candidate[i];
+  }
+  return /^[ *]*[-+$]?[0-9]*$/.test(digits);
+}
+
+const patterns = new Map<string, { pattern: RegExp; symbols: string }>();
 
 /**
  * The field's bytes for an edited text: placed where it fits the picture (right-most
@@ -69,16 +87,17 @@ const patterns = new Map<string, RegExp>();
  */
 export function placeEdited(text: string, pic: string, length: number): string | undefined {
   if (text === '') return ' '.repeat(length);
-  let pattern = patterns.get(pic);
-  if (!pattern) {
-    const classes = positions(pic);
-    pattern = new RegExp(classes.length === length ? `^${classes.join('')}$` : '^(?!)');
-    patterns.set(pic, pattern);
+  let compiled = patterns.get(pic);
+  if (!compiled) {
+    const { classes, symbols } = positions(pic);
+    compiled = { pattern: new RegExp(classes.length === length ? `^${classes.join('')}$` : '^(?!)'), symbols };
+    patterns.set(pic, compiled);
   }
+  const { pattern, symbols } = compiled;
   if (text.length > length || !/[0-9*]/.test(text)) return undefined;
   for (let pad = length - text.length; pad >= 0; pad--) {
     const candidate = ' '.repeat(pad) + text + ' '.repeat(length - text.length - pad);
-    if (pattern.test(candidate)) return candidate;
+    if (pattern.test(candidate) && digitsInOrder(candidate, symbols)) return candidate;
   }
   return undefined;
 }
