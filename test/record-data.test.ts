@@ -178,3 +178,77 @@ describe('numeric-edited input is checked against the picture', () => {
     expect(problemsOf(() => encodeRecord(layout, { amount: '12.3' }))).toEqual(['amount: "12.3" is not an edited number of PIC ZZ,ZZ9.99CR']);
   });
 });
+
+describe('REDEFINES chosen by a discriminator', () => {
+  const copybook = `       01  EXPORT-REC.
+           05  REC-TYPE        PIC X.
+           05  REC-DATA        PIC X(20).
+           05  CUST-DATA REDEFINES REC-DATA.
+               10  CUST-NAME   PIC X(12).
+               10  CUST-BAL    PIC S9(7)V99 COMP-3.
+               10  FILLER      PIC X(3).
+           05  ACCT-DATA REDEFINES REC-DATA.
+               10  ACCT-NO     PIC 9(10).
+               10  ACCT-KEY    PIC X(4).
+               10  ACCT-LIMIT  PIC S9(9) COMP.
+           05  REC-LINES.
+               10  LINE-ENTRY OCCURS 2.
+                   15  LINE-KIND    PIC 9.
+                   15  LINE-VALUE   PIC X(4).
+                   15  LINE-NUM REDEFINES LINE-VALUE PIC S9(7) COMP-3.
+`;
+  const settings: RecordSettings = {
+    fields: { 'ACCT-KEY': 'base64' },
+    redefines: {
+      'REC-DATA': { by: 'REC-TYPE', when: { C: 'CUST-DATA', A: 'ACCT-DATA' }, otherwise: 'REC-DATA' },
+      'LINE-VALUE': { by: 'LINE-KIND', when: { '1': 'LINE-VALUE', '2': 'LINE-NUM' } },
+    },
+  };
+  const { layout, records, json } = oracle(
+    'exportrec',
+    copybook,
+    [
+      ['MOVE "C" TO REC-TYPE', 'MOVE "Ada" TO CUST-NAME', 'MOVE -1234.56 TO CUST-BAL', 'MOVE 1 TO LINE-KIND(1)', 'MOVE "ab" TO LINE-VALUE(1)', 'MOVE 2 TO LINE-KIND(2)', 'MOVE -42 TO LINE-NUM(2)'],
+      ['MOVE "A" TO REC-TYPE', 'MOVE 12345 TO ACCT-NO', 'MOVE X"0012345C" TO ACCT-KEY', 'MOVE 99 TO ACCT-LIMIT', 'MOVE 2 TO LINE-KIND(1) LINE-KIND(2)', 'MOVE 7 TO LINE-NUM(1) LINE-NUM(2)'],
+      ['MOVE "Z" TO REC-TYPE', 'MOVE "anything at all" TO REC-DATA', 'MOVE 1 TO LINE-KIND(1) LINE-KIND(2)'],
+    ],
+    settings,
+  );
+
+  it('decodes each record with the definition its discriminator picks, under that name', () => {
+    expect(json).toEqual([
+      { recType: 'C', custData: { custName: 'Ada', custBal: -1234.56 }, recLines: { lineEntry: [{ lineKind: 1, lineValue: 'ab' }, { lineKind: 2, lineNum: -42 }] } },
+      { recType: 'A', acctData: { acctNo: 12345, acctKey: 'ABI0XA==', acctLimit: 99 }, recLines: { lineEntry: [{ lineKind: 2, lineNum: 7 }, { lineKind: 2, lineNum: 7 }] } },
+      { recType: 'Z', recData: 'anything at all', recLines: { lineEntry: [{ lineKind: 1, lineValue: '' }, { lineKind: 1, lineValue: '' }] } },
+    ]);
+  });
+
+  it('encodes the decoded JSON back to the same bytes', () => {
+    for (const [i, r] of records.entries()) expect(encodeRecord(layout, json[i]).toString('hex')).toBe(r.toString('hex'));
+  });
+
+  it('encodes from the member sent when the discriminator is left out, writing the discriminator', () => {
+    const { recType: _t, ...withoutType } = json[0]!;
+    expect(encodeRecord(layout, withoutType).toString('hex')).toBe(records[0]!.toString('hex'));
+  });
+
+  it('refuses a member the discriminator does not choose, two members, and an unknown value without otherwise', () => {
+    expect(problemsOf(() => encodeRecord(layout, { recType: 'A', custData: { custName: 'x' } }))).toEqual(['custData: REC-TYPE is "A", which chooses acctData, not custData']);
+    expect(problemsOf(() => encodeRecord(layout, { custData: {}, acctData: {} }))).toEqual(['custData: only one of custData, acctData may be given: they redefine the same bytes']);
+    expect(problemsOf(() => encodeRecord(layout, { recLines: { lineEntry: [{ lineKind: 3 }] } }))).toEqual([
+      'recLines.lineEntry[0].lineValue: LINE-KIND is 3, which chooses no definition of LINE-VALUE (when: "1", "2")',
+    ]);
+    const bad = Buffer.from(records[0]!);
+    bad[21] = 0x35; // LINE-KIND(1) = 5
+    expect(problemsOf(() => decodeRecord(layout, bad))).toEqual(['recLines.lineEntry[0].lineValue: LINE-KIND is 5, which chooses no definition of LINE-VALUE (when: "1", "2")']);
+  });
+
+  it('refuses settings that do not describe a choice', () => {
+    const bad = (redefines: RecordSettings['redefines']) => () => layoutOf('exportrec', copybook, { redefines });
+    expect(bad({ 'REC-DATA': { by: 'REC-TYPE', when: { C: 'REC-LINES' } } })).toThrow('programs.exportrec.redefines.REC-DATA: REC-LINES is not REC-DATA or an item redefining it (REC-DATA, CUST-DATA, ACCT-DATA)');
+    expect(bad({ 'REC-DATA': { by: 'CUST-NAME', when: { C: 'CUST-DATA' } } })).toThrow('programs.exportrec.redefines.REC-DATA.by: CUST-NAME lies in the area REC-DATA redefines');
+    expect(bad({ 'REC-DATA': { by: 'LINE-KIND', when: { C: 'CUST-DATA' } } })).toThrow('programs.exportrec.redefines.REC-DATA.by: LINE-KIND is in a table REC-DATA is not in');
+    expect(bad({ 'LINE-VALUE': { by: 'LINE-KIND', when: { X: 'LINE-NUM' } } })).toThrow('programs.exportrec.redefines.LINE-VALUE.when: "X" cannot be a value of LINE-KIND: not a number: "X"');
+    expect(bad({ 'CUST-DATA': { by: 'REC-TYPE', when: { C: 'CUST-DATA' } } })).toThrow('CUST-DATA itself REDEFINES REC-DATA');
+  });
+});

@@ -133,9 +133,9 @@ function configureChoice(layout: RecordLayout, items: Located[], base: Located, 
   }
   const by = byFound[0]!;
   if (by.field.kind === 'group' || by.field.occurs) throw new RecordSettingsError(`${where}.by: ${setting.by} must be an elementary item, not a group or a table`);
-  if (!by.field.mapped || by.field.jsonName === undefined) throw new RecordSettingsError(`${where}.by: ${setting.by} is not in the JSON (FILLER or an unchosen redefinition)`);
-  const inArea = [area, ...by.ancestors].some((a) => definitions.includes(a)) || definitions.includes(by.field);
+  const inArea = by.ancestors.some((a) => definitions.includes(a)) || definitions.includes(by.field);
   if (inArea) throw new RecordSettingsError(`${where}.by: ${setting.by} lies in the area ${area.name} redefines; the discriminator must be outside it`);
+  if (!by.field.mapped || by.field.jsonName === undefined) throw new RecordSettingsError(`${where}.by: ${setting.by} is not in the JSON (FILLER or an unchosen redefinition)`);
   const tables = (l: Located): LayoutField[] => [...l.ancestors, l.field].filter((a) => a.occurs);
   const byTables = tables(by);
   const areaTables = tables(base);
