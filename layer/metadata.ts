@@ -1,16 +1,17 @@
 // The metadata the runtime reads for a program: its mode and, in record mode,
 // the copybook layouts parsed at build time so the runtime never parses COBOL.
 import { readFileSync } from 'node:fs';
-import type { ProgramSpec } from './programs.ts';
+import type { CopybookReference, ProgramSpec } from './programs.ts';
 import type { ProgramMetadata } from '../runtime/src/codecs/index.ts';
 import { parseCopybook, dialectForStd, CopybookError, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
-import { findCopybook } from './copybooks.ts';
+import { findCopybook, formatAtCopy, initialSourceFormat } from './copybooks.ts';
 
 export class MetadataError extends Error {
   override name = 'MetadataError';
 }
 
-function loadLayout(spec: ProgramSpec, copybook: string, role: 'input' | 'output'): RecordLayout {
+function loadLayout(spec: ProgramSpec, reference: CopybookReference, role: 'input' | 'output'): RecordLayout {
+  const { copybook } = reference;
   const file = findCopybook(copybook, spec.copybookDirs);
   if (!file) {
     throw new MetadataError(`${spec.source}: record mode ${role} copybook ${copybook} not found in ${spec.copybookDirs.join(', ')}`);
@@ -19,7 +20,9 @@ function loadLayout(spec: ProgramSpec, copybook: string, role: 'input' | 'output
     return parseCopybook(readFileSync(file, 'latin1'), {
       fileName: file,
       dialect: dialectForStd(spec.std),
-      format: spec.cobcFlags.includes('-free') ? 'free' : 'auto',
+      replacing: Object.entries(reference.replacing ?? {}),
+      record: reference.record,
+      format: formatAtCopy(spec.source, file, spec.copybookDirs, initialSourceFormat(spec.cobcFlags)),
       resolveCopy: (name) => {
         const nested = findCopybook(name, spec.copybookDirs);
         if (!nested) throw new MetadataError(`${file}: COPY ${name} not found in ${spec.copybookDirs.join(', ')}`);

@@ -13,9 +13,9 @@ export interface ProgramSettings {
   cobcFlags?: string[];
   /** How the event becomes stdin and stdout becomes the response. Default `raw`. */
   mode?: IoMode;
-  /** record mode: input and output copybooks (file names found on the copybook path). */
-  input?: string;
-  output?: string;
+  /** record mode: input and output copybooks (file names found on the copybook path), or references with options. */
+  input?: string | CopybookReference;
+  output?: string | CopybookReference;
   /** Function settings used by `dev` and deploy. */
   timeoutSeconds?: number;
   memorySizeMb?: number;
@@ -24,6 +24,16 @@ export interface ProgramSettings {
   subprograms?: string[];
   /** A payload to try the function with; `dev` prints it in its example commands. */
   example?: string;
+}
+
+/** A record-mode copybook and how to read it. */
+export interface CopybookReference {
+  /** File name found on the copybook path. */
+  copybook: string;
+  /** Applied as `COPY copybook REPLACING ==from== BY ==to==` would be: `{":TAG:": "CUST"}`. */
+  replacing?: Record<string, string>;
+  /** The 01 record to map when the copybook describes several (its name after replacing). */
+  record?: string;
 }
 
 export interface ProgramSpec {
@@ -38,8 +48,8 @@ export interface ProgramSpec {
   std?: string;
   cobcFlags: string[];
   mode: IoMode;
-  input?: string;
-  output?: string;
+  input?: CopybookReference;
+  output?: CopybookReference;
   timeoutSeconds: number;
   memorySizeMb: number;
   environment: Record<string, string>;
@@ -194,13 +204,31 @@ function toSpec(
     std: settings.std,
     cobcFlags: settings.cobcFlags ?? [],
     mode,
-    input: settings.input,
-    output: settings.output,
+    input: settings.input === undefined ? undefined : copybookReference(settings.input, `${where}.input`),
+    output: settings.output === undefined ? undefined : copybookReference(settings.output, `${where}.output`),
     timeoutSeconds,
     memorySizeMb,
     environment: settings.environment ?? {},
     example: settings.example,
   };
+}
+
+function copybookReference(value: unknown, where: string): CopybookReference {
+  if (typeof value === 'string' && value !== '') return { copybook: value };
+  const shape = `a copybook file name or {"copybook": "name.cpy", "replacing": {"from": "to"}, "record": "RECORD-NAME"}`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ProgramDiscoveryError(`${where} must be ${shape}`);
+  const { copybook, replacing, record, ...unknown } = value as Record<string, unknown>;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) throw new ProgramDiscoveryError(`${where}.${extra[0]} is not a setting; expected ${shape}`);
+  if (typeof copybook !== 'string' || copybook === '') throw new ProgramDiscoveryError(`${where}.copybook must be a copybook file name`);
+  if (record !== undefined && (typeof record !== 'string' || record === '')) throw new ProgramDiscoveryError(`${where}.record must be the name of an 01 record`);
+  if (replacing !== undefined) {
+    const ok = typeof replacing === 'object' && replacing !== null && !Array.isArray(replacing);
+    if (!ok || Object.entries(replacing).some(([from, to]) => from.trim() === '' || typeof to !== 'string')) {
+      throw new ProgramDiscoveryError(`${where}.replacing must map text to its replacement, e.g. {":TAG:": "CUST"}`);
+    }
+  }
+  return { copybook, ...(replacing ? { replacing: replacing as Record<string, string> } : {}), ...(record ? { record } : {}) };
 }
 
 function readConfig(dir: string): ProjectConfig {

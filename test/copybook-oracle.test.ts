@@ -61,7 +61,7 @@ function resolveCopy(name: string): string {
 export function layoutOf(c: Case): RecordLayout {
   return parseCopybook(readFileSync(join(COPYBOOKS, c.file), 'utf8'), {
     fileName: c.file,
-    format: c.free ? 'free' : 'auto',
+    format: c.free ? 'free' : 'fixed',
     dialect: dialectForStd(c.std),
     resolveCopy,
   });

@@ -2,7 +2,8 @@
 import { computeLayout } from './compute-layout.ts';
 import type { Dialect, RecordLayout } from './layout.ts';
 import { parseItemTree } from './parser.ts';
-import { applyReplacements, expandSource, operandTokens, type Replacement, type SourceFormat } from './source.ts';
+import { applyReplacements, type Replacement } from './replacing.ts';
+import { expandSource, operandTokens, type SourceFormat } from './source.ts';
 
 export interface ParseOptions {
   fileName: string;
@@ -11,6 +12,8 @@ export interface ParseOptions {
   dialect?: Dialect;
   /** Applied to the whole copybook as `COPY x REPLACING ==from== BY ==to==` would. `:TAG:` operands replace inside words. */
   replacing?: Array<[string, string]>;
+  /** The 01/77 record to map when the copybook has several (its name after REPLACING). */
+  record?: string;
   /** Which definition of a redefined area maps to JSON: redefined item's name → chosen item's name (either one). */
   redefinesChoice?: Record<string, string>;
   /** Text of a nested `COPY name`. */
@@ -23,18 +26,18 @@ export function parseCopybook(text: string, options: ParseOptions): RecordLayout
   const dialect = options.dialect ?? 'default';
   let tokens = expandSource(text, file, {
     resolveCopy: options.resolveCopy,
-    format: options.format ?? 'auto',
+    format: options.format ?? 'fixed',
     depth: 0,
     chain: [],
   });
   if (options.replacing && options.replacing.length > 0) {
-    const replacements: Replacement[] = options.replacing.map(([from, to]) => {
-      const fromTokens = operandTokens(from, file);
-      const isTag = fromTokens.length === 1 && /^(:[^:]+:|\([^()]+\))$/.test(from.trim());
-      return { from: fromTokens, to: operandTokens(to, file), mode: isTag ? 'tag' : 'whole' };
-    });
+    const replacements: Replacement[] = options.replacing.map(([from, to]) => ({
+      from: operandTokens(from, file),
+      to: operandTokens(to, file),
+      mode: 'whole',
+    }));
     tokens = applyReplacements(tokens, replacements);
   }
-  const root = parseItemTree(tokens, file);
+  const root = parseItemTree(tokens, file, options.record);
   return computeLayout(root, file, dialect, options.redefinesChoice ?? {});
 }

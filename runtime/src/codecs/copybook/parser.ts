@@ -46,7 +46,7 @@ const REFUSED_USAGES = new Set([
   'PROCEDURE-POINTER', 'FUNCTION-POINTER', 'PROGRAM-POINTER', 'NATIONAL', 'FLOAT-SHORT', 'FLOAT-LONG',
   'FLOAT-EXTENDED', 'FLOAT-DECIMAL-16', 'FLOAT-DECIMAL-34', 'BINARY-CHAR', 'BINARY-SHORT', 'BINARY-LONG',
   'BINARY-DOUBLE', 'BINARY-C-LONG', 'SIGNED-INT', 'UNSIGNED-INT', 'SIGNED-SHORT', 'UNSIGNED-SHORT',
-  'SIGNED-LONG', 'UNSIGNED-LONG', 'COMP-9', 'COMPUTATIONAL-9', 'OBJECT',
+  'SIGNED-LONG', 'UNSIGNED-LONG', 'COMP-9', 'COMPUTATIONAL-9', 'OBJECT', 'COMP-0', 'COMPUTATIONAL-0',
 ]);
 
 const CLAUSE_WORDS = new Set([
@@ -56,11 +56,14 @@ const CLAUSE_WORDS = new Set([
   ...Object.keys(USAGES), ...REFUSED_USAGES,
 ]);
 
-/** The record a copybook describes: its 01/77 item, or a level-0 item named after the file holding its entries. */
-export function parseItemTree(tokens: Token[], file: string): Entry {
+/**
+ * The record a copybook describes: its 01/77 item (the one named `record` when it
+ * has several), or a level-0 item named after the file holding its entries.
+ */
+export function parseItemTree(tokens: Token[], file: string, record?: string): Entry {
   const entries = parseEntries(tokens, file);
   if (entries.length === 0) throw new CopybookError(file, 1, 'copybook', 'no data description entries');
-  return buildTree(entries, file);
+  return buildTree(entries, file, record);
 }
 
 // ---------------------------------------------------------------------------
@@ -197,7 +200,8 @@ function parseEntry(t: Token[], _file: string): Entry {
         k++;
         let min = n;
         let max = n;
-        if (word(k) === 'TO') {
+        const hasTo = word(k) === 'TO';
+        if (hasTo) {
           k++;
           max = Number(t[k]?.text);
           if (!Number.isInteger(max) || max < min || max < 1) fail('OCCURS', `"${t[k]?.text}" is not a whole number ≥ ${min}`, tok);
@@ -214,6 +218,9 @@ function parseEntry(t: Token[], _file: string): Entry {
             dependingOn.push(word(k + 1));
             k += 2;
           }
+          // `OCCURS n DEPENDING ON` is 0 to n: cobc records a minimum of 1 but checks it only
+          // under -debug, and a program built without it handles a count of 0.
+          if (!hasTo) min = 0;
         } else if (min !== max) {
           fail('OCCURS', `OCCURS ${min} TO ${max} needs DEPENDING ON`, tok);
         }
@@ -281,6 +288,9 @@ function parseEntry(t: Token[], _file: string): Entry {
           k++;
           break;
         }
+        if (w === 'COMP-0' || w === 'COMPUTATIONAL-0') {
+          fail(`USAGE ${w}`, `USAGE ${w} is not supported: cobc 3.1 does not implement it either ("USAGE COMP-0 is not implemented"); use COMP or COMP-5 with a PICTURE`, tok);
+        }
         if (REFUSED_USAGES.has(w)) fail(`USAGE ${w}`, `USAGE ${w} is not supported`, tok);
         fail(tok.text, `unknown or unsupported clause "${tok.text}"`, tok);
       }
@@ -299,7 +309,7 @@ function literalText(value: FieldValue): string {
 // ---------------------------------------------------------------------------
 // Tree
 
-function buildTree(entries: Entry[], file: string): Entry {
+function buildTree(entries: Entry[], file: string, record: string | undefined): Entry {
   const firstLevel = entries[0]!.level;
   const recordLevels = entries.filter((e) => e.level === 1 || e.level === 77);
   let root: Entry;
@@ -309,21 +319,34 @@ function buildTree(entries: Entry[], file: string): Entry {
       const e = recordLevels[0]!;
       throw new CopybookError(e.file, e.line, `${levelText(e.level)} ${e.name}`, 'a level 01/77 record must come first in the copybook');
     }
-    if (recordLevels.length > 1) {
+    const names = recordLevels.map((r) => r.name).join(', ');
+    const wanted = record?.toUpperCase();
+    const chosen = wanted === undefined ? 0 : recordLevels.findIndex((r) => r.name === wanted);
+    if (chosen < 0) {
+      throw new CopybookError(file, recordLevels[0]!.line, `record ${wanted}`, `the copybook has no 01/77 record named ${wanted} (its records: ${names})`);
+    }
+    if (wanted === undefined && recordLevels.length > 1) {
       const e = recordLevels[1]!;
       throw new CopybookError(
         e.file,
         e.line,
         `${levelText(e.level)} ${e.name}`,
-        `the copybook describes more than one record (${recordLevels.map((r) => r.name).join(', ')}); use one copybook per record`,
+        `the copybook describes ${recordLevels.length} records (${names}); name the one to map with "record" (for example {"copybook": "${file.replace(/^.*[\\/]/, '')}", "record": "${recordLevels[0]!.name}"})`,
       );
     }
-    root = entries[0]!;
-    rest = entries.slice(1);
+    root = recordLevels[chosen]!;
+    const start = entries.indexOf(root);
+    const end = entries.findIndex((e, k) => k > start && (e.level === 1 || e.level === 77));
+    rest = entries.slice(start + 1, end < 0 ? undefined : end);
+    // The chosen record is mapped on its own: what it redefines among the other records does not matter.
+    delete root.redefines;
     if (root.level === 77 && rest.some((e) => e.level !== 88)) {
       throw new CopybookError(root.file, root.line, `77 ${root.name}`, 'a level 77 item cannot have subordinate items');
     }
   } else {
+    if (record !== undefined) {
+      throw new CopybookError(file, entries[0]!.line, `record ${record.toUpperCase()}`, 'the copybook has no 01/77 records to choose from: its items make one record');
+    }
     const base = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '').toUpperCase();
     root = { level: 0, name: base, file, line: 1, values88: [], children: [] };
     rest = entries;

@@ -43,6 +43,9 @@ export function parsePicture(pic: string, where: { file: string; line: number })
     else scale = afterPoint.length;
     return { kind: 'zoned', length: digits, digits, scale, signed: p.startsWith('S') };
   }
+  if (/^S/.test(p) && /[.,Z*+\-$B0\/]|CR$|DB$/.test(p.slice(1))) {
+    fail('S cannot be used in an edited picture (cobc: ". cannot follow S"); an edited item shows its sign with +, -, CR or DB (for example -9(3).99), or use S9(3)V99 for a numeric item');
+  }
   if (/S/.test(p)) fail('S is allowed only at the start of a numeric picture');
   const editedChars = p.replace(/CR$|DB$/, '');
   if (!/^[9XAZ*,.+\-$B0\/VP]+$/.test(editedChars)) fail('unsupported picture symbols');
