@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CONFIG_FILE, type CopybookReference, type ProgramSpec } from './programs.ts';
 import { applyRecordSettings, RecordSettingsError } from '../runtime/src/codecs/copybook/record-settings.ts';
+import type { RecordCodecOptions } from '../runtime/src/codecs/record.ts';
+import { stdioFiles, RecordFilesError, type StdioFile } from './record-files.ts';
 import type { ProgramMetadata } from '../runtime/src/codecs/index.ts';
 import { parseCopybook, dialectForStd, CopybookError, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { findCopybook, formatAtCopy, initialSourceFormat } from './copybooks.ts';
@@ -42,9 +44,43 @@ export function programMetadata(spec: ProgramSpec): ProgramMetadata {
   if (spec.configError) throw new MetadataError(spec.configError);
   const meta: ProgramMetadata = { name: spec.name, mode: spec.mode };
   if (spec.mode === 'record') {
-    [meta.input, meta.output] = configured(spec, [loadLayout(spec, spec.input!, 'input'), loadLayout(spec, spec.output!, 'output')]);
+    const [input, output] = configured(spec, [loadLayout(spec, spec.input!, 'input'), loadLayout(spec, spec.output!, 'output')]);
+    meta.input = input;
+    meta.output = output;
+    meta.record = recordFraming(spec, input!, output!);
   }
   return meta;
+}
+
+/**
+ * Bare records or length-prefixed ones, as cobc lays out the files the program ASSIGNs to
+ * /dev/stdin and /dev/stdout; and a copybook whose length is not its file's record length
+ * is refused, since every record after the first would be read shifted.
+ */
+function recordFraming(spec: ProgramSpec, input: RecordLayout, output: RecordLayout): RecordCodecOptions {
+  let files: ReturnType<typeof stdioFiles>;
+  try {
+    files = stdioFiles(spec);
+  } catch (err) {
+    if (err instanceof RecordFilesError) throw new MetadataError(err.message);
+    throw err;
+  }
+  const options: RecordCodecOptions = {};
+  const check = (file: StdioFile | undefined, layout: RecordLayout, role: 'input' | 'output', device: string): void => {
+    if (!file || file.organization !== 'sequential') return;
+    const variable = file.recordMin !== file.recordMax;
+    if (file.recordMax !== layout.length || (variable && file.recordMin > layout.minLength)) {
+      throw new MetadataError(
+        `${spec.source}: the file ${file.select} (ASSIGN TO "${device}") holds records of ${variable ? `${file.recordMin} to ${file.recordMax}` : file.recordMax} bytes, ` +
+          `but the ${role} copybook ${layout.fileName} (record ${layout.name}) is ${layout.minLength === layout.length ? layout.length : `${layout.minLength} to ${layout.length}`} bytes: ` +
+          `describe the FD record with the copybook, or as PIC X(${layout.length}) with the copybook in WORKING-STORAGE (READ ... INTO, WRITE ... FROM)`,
+      );
+    }
+    if (variable) options[role === 'input' ? 'inputFraming' : 'outputFraming'] = 'variable';
+  };
+  check(files.stdin, input, 'input', '/dev/stdin');
+  check(files.stdout, output, 'output', '/dev/stdout');
+  return options;
 }
 
 /** The layouts with the program's record settings (encoding, fields, redefines) applied. */
