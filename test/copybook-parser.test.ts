@@ -1,18 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCopybook, CopybookError, jsonName, cobolName, dialectForStd, flattenLayout } from '../runtime/src/codecs/copybook/index.ts';
+import { parseCopybook, jsonName, cobolName, dialectForStd, flattenLayout } from '../runtime/src/codecs/copybook/index.ts';
+import { refusal } from './support/copybook.ts';
 
 const fixed = (...lines: string[]) => lines.map((l) => `       ${l}`).join('\n');
-
-function refusal(text: string, options: Partial<Parameters<typeof parseCopybook>[1]> = {}): CopybookError {
-  try {
-    parseCopybook(text, { fileName: 'bad.cpy', ...options });
-  } catch (err) {
-    expect(err).toBeInstanceOf(CopybookError);
-    return err as CopybookError;
-  }
-  throw new Error('parsed without an error');
-}
 
 describe('refusals: file, line and clause', () => {
   it.each([

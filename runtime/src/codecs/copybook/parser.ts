@@ -102,7 +102,11 @@ function parseEntry(t: Token[], _file: string): Entry {
   const word = (at: number): string => (t[at]?.kind === 'word' ? t[at]!.text.toUpperCase() : '');
   if (t[k]?.kind === 'word' && !CLAUSE_WORDS.has(word(k))) {
     entry.name = t[k]!.text.toUpperCase();
-    if (!/^[A-Z0-9][A-Z0-9_-]*$/.test(entry.name) || /^[0-9-]*$/.test(entry.name)) fail(t[k]!.text, 'not a valid data name', t[k]);
+    if (!/^[A-Z0-9][A-Z0-9_-]*$/.test(entry.name) || /^[0-9-]*$/.test(entry.name)) {
+      const tag = entry.name.match(/:[^:]*:|\([^()]*\)/)?.[0];
+      const hint = tag ? ` (${tag} looks like the tag of a tagged copybook: replace it, e.g. "replacing": {"${tag}": "CUST"})` : '';
+      fail(t[k]!.text, `not a valid data name${hint}`, t[k]);
+    }
     k++;
   }
   const readLiteralValue = (clause: string): FieldValue => {
