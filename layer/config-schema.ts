@@ -95,7 +95,7 @@ const SCHEMA = {
   },
 };
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(SCHEMA);
+const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(SCHEMA);
 
 export interface ConfigProblem {
   /** The program the problem is in, or undefined for the file's own shape. */
@@ -109,14 +109,21 @@ export interface ConfigProblem {
 export function configProblems(config: unknown): ConfigProblem[] {
   if (validate(config)) return [];
   const errors = validate.errors ?? [];
-  // A copybook reference is either form: say so once rather than once per form.
-  const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  // A copybook reference is either form: an object is told what is wrong inside it, anything else what the two forms are.
+  const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath);
+  const isObjectAt = (path: string): boolean => {
+    const v = valueAt(config, path);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  };
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
     if (e.keyword === 'if') continue;
-    const under = [...oneOfPaths].find((p) => e.instancePath.startsWith(p) && e.keyword !== 'oneOf');
-    if (under !== undefined) continue;
+    const under = oneOfPaths.find((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`));
+    if (under !== undefined) {
+      const objectForm = isObjectAt(under);
+      if (e.keyword === 'oneOf' ? objectForm : !objectForm || e.schemaPath.includes('/oneOf/0/')) continue;
+    }
     const message = describe(e, config);
     if (seen.has(message)) continue;
     seen.add(message);
@@ -148,8 +155,8 @@ function describe(e: ErrorObject, config: unknown): string {
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
-      const known = e.instancePath === '' ? ['programs'] : e.instancePath.split('/').length === 3 ? Object.keys(PROGRAM_PROPERTIES) : undefined;
-      return `${keyPath(`${e.instancePath}/${key}`)} is not a setting${known ? ` (known: ${known.join(', ')})` : ''}`;
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return `${keyPath(`${e.instancePath}/${key}`)} is not a setting${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`;
     }
     case 'enum':
       return `${at} is ${value}; expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { CONFIG_FILE, type CopybookReference, type ProgramSpec } from './programs.ts';
 import { applyRecordSettings, RecordSettingsError } from '../runtime/src/codecs/copybook/record-settings.ts';
 import type { RecordCodecOptions } from '../runtime/src/codecs/record.ts';
-import { stdioFiles, RecordFilesError, type StdioFile } from './record-files.ts';
+import { stdioFiles, type StdioFile } from './record-files.ts';
 import type { ProgramMetadata } from '../runtime/src/codecs/index.ts';
 import { parseCopybook, dialectForStd, CopybookError, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { findCopybook, formatAtCopy, initialSourceFormat } from './copybooks.ts';
@@ -58,13 +58,7 @@ export function programMetadata(spec: ProgramSpec): ProgramMetadata {
  * is refused, since every record after the first would be read shifted.
  */
 function recordFraming(spec: ProgramSpec, input: RecordLayout, output: RecordLayout): RecordCodecOptions {
-  let files: ReturnType<typeof stdioFiles>;
-  try {
-    files = stdioFiles(spec);
-  } catch (err) {
-    if (err instanceof RecordFilesError) throw new MetadataError(err.message);
-    throw err;
-  }
+  const files = stdioFiles(spec);
   const options: RecordCodecOptions = {};
   const check = (file: StdioFile | undefined, layout: RecordLayout, role: 'input' | 'output', device: string): void => {
     if (!file || file.organization !== 'sequential') return;

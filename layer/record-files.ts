@@ -18,10 +18,6 @@ export interface StdioFile {
   recordMax: number;
 }
 
-export class RecordFilesError extends Error {
-  override name = 'RecordFilesError';
-}
-
 /** The files of the program's main source ASSIGNed to /dev/stdin and /dev/stdout (undefined when none is). */
 export function stdioFiles(spec: ProgramSpec): { stdin?: StdioFile; stdout?: StdioFile } {
   const work = mkdtempSync(join(tmpdir(), 'cobolambda-files-'));
@@ -31,10 +27,9 @@ export function stdioFiles(spec: ProgramSpec): { stdin?: StdioFile; stdout?: Std
     const args = ['-C', '-x', ...(spec.std ? [`-std=${spec.std}`] : []), ...spec.copybookDirs.flatMap((d) => ['-I', d]), ...spec.cobcFlags, '-o', cFile, relative(cwd, spec.source) || spec.source];
     try {
       execFileSync('cobc', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-    } catch (err) {
-      // The build reports the program's own compile errors; without C there is nothing to tell.
-      const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
-      throw new RecordFilesError(`cobc could not translate ${spec.source}: ${stderr.trim() || (err as Error).message}`);
+    } catch {
+      // The build compiles the program itself and reports its errors: a program that does not compile is not served.
+      return {};
     }
     const headers = readdirSync(work).filter((f) => f.endsWith('.h')).map((f) => readFileSync(join(work, f), 'latin1')).join('\n');
     return filesAssignedTo(readFileSync(cFile, 'latin1'), headers);

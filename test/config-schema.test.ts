@@ -46,12 +46,12 @@ describe('the cobolambda.json schema', () => {
         extra: 1,
       }),
     ).toEqual([
-      '-/-: extra is not a setting (known: programs)',
+      '-/-: extra is not a setting (known: $schema, programs)',
       'a/colour: programs.a.colour is not a setting (known: std, cobcFlags, subprograms, mode, timeoutSeconds, memorySizeMb, environment, example, input, output, encoding, fields, redefines, using, files, maxReturnCode, s3Trigger, s3, ephemeralStorageMb)',
       'a/cobcFlags: programs.a.cobcFlags is "-free"; expected an array',
       'a/mode: programs.a.mode is "recrod"; expected one of "raw", "lines", "record", "http"',
       'a/timeoutSeconds: programs.a.timeoutSeconds is 0; expected a whole number from 1 to 900',
-      'a/input: programs.a.input is {"copybook":5}; expected a copybook file name, or {"copybook": "name.cpy", "record": "RECORD-NAME", "replacing": {":TAG:": "CUST"}}',
+      'a/input: programs.a.input.copybook is 5; expected a string',
       'a/encoding: programs.a.encoding is "ebcdic"; expected one of "utf-8", "latin1"',
       'a/fields: programs.a.fields.K is "hex"; expected one of "utf-8", "latin1", "base64"',
       'b/mode: programs.b needs "input" in mode "record"',
@@ -61,12 +61,12 @@ describe('the cobolambda.json schema', () => {
 
   it('stops build and deploy discovery with every problem, and lets dev keep the other programs', () => {
     const dir = project({ programs: { good: { mode: 'lines', std: 'ibm' }, bad: { std: 'ibm', input: { copybook: { name: 'x' } }, mode: 'record' } } });
-    expect(() => discoverPrograms(dir)).toThrow(/programs\.bad\.input is \{"copybook":\{"name":"x"\}\}; expected a copybook file name/);
+    expect(() => discoverPrograms(dir)).toThrow(/programs\.bad\.input\.copybook is \{"name":"x"\}; expected a string/);
     const specs = discoverPrograms(dir, { keepGoing: true });
     expect(specs.find((s) => s.name === 'good')).toMatchObject({ mode: 'lines', std: 'ibm' });
     expect(specs.find((s) => s.name === 'good')!.configError).toBeUndefined();
     const bad = specs.find((s) => s.name === 'bad')!;
-    expect(bad.configError).toMatch(/cobolambda\.json: programs\.bad\.input is/);
+    expect(bad.configError).toMatch(/cobolambda\.json: programs\.bad\.input\.copybook is/);
     expect(bad).toMatchObject({ std: 'ibm', mode: 'raw' });
   });
 

@@ -71,12 +71,12 @@ describe('record-mode copybook settings', () => {
   });
 
   it.each([
-    [{ copybook: 5 }, /programs\.trn\.input\.copybook must be a copybook file name/],
-    [{ copybook: 'a.cpy', replacng: {} }, /programs\.trn\.input\.replacng is not a setting; expected a copybook file name or \{"copybook"/],
-    [{ copybook: 'a.cpy', replacing: { ':TAG:': 5 } }, /programs\.trn\.input\.replacing must map text to its replacement/],
-    [{ copybook: 'a.cpy', replacing: [':TAG:'] }, /programs\.trn\.input\.replacing must map/],
-    [{ copybook: 'a.cpy', record: 1 }, /programs\.trn\.input\.record must be the name of an 01 record/],
-    [['a.cpy'], /programs\.trn\.input must be a copybook file name or/],
+    [{ copybook: 5 }, /programs\.trn\.input\.copybook is 5; expected a string/],
+    [{ copybook: 'a.cpy', replacng: {} }, /programs\.trn\.input\.replacng is not a setting \(known: copybook, record, replacing\)/],
+    [{ copybook: 'a.cpy', replacing: { ':TAG:': 5 } }, /programs\.trn\.input\.replacing\[":TAG:"\] is 5; expected a string/],
+    [{ copybook: 'a.cpy', replacing: [':TAG:'] }, /programs\.trn\.input\.replacing is \[":TAG:"\]; expected an object/],
+    [{ copybook: 'a.cpy', record: 1 }, /programs\.trn\.input\.record is 1; expected a string/],
+    [['a.cpy'], /programs\.trn\.input is \["a\.cpy"\]; expected a copybook file name, or \{"copybook"/],
   ])('refuses input %j clearly', (input, message) => {
     const dir = project({ mode: 'record', input: input as never, output: 'trnrpt.cpy' }, PROGRAM, []);
     expect(() => discoverPrograms(dir)).toThrow(ProgramDiscoveryError);

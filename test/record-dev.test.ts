@@ -178,7 +178,7 @@ describe('record mode under dev', () => {
   it('answers a program with a wrong setting with that setting, and serves the others', async () => {
     const out = await invoke('broken', '{}');
     expect(out.error).toBe('Unhandled');
-    expect(out.body).toMatch(/programs\.broken\.input is \{\\"copybook\\":\{\\"name\\":\\"bigamt.cpy\\"\}\}; expected a copybook file name/);
+    expect(out.body).toMatch(/programs\.broken\.input\.copybook is \{\\"name\\":\\"bigamt.cpy\\"\}; expected a string/);
     expect((await invoke('bigamt', '{"baId":"ok"}')).error).toBeUndefined();
   });
 });
