@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { frameRecords } from '../runtime/src/codecs/record-framing.ts';
 import { stdioFiles } from '../layer/record-files.ts';
 import { tempDir } from './support/cobc.ts';
-import { cobcRecords, runWithFiles } from './support/record-oracle.ts';
+import { cobcRecords, runWithFiles, stdioProgram } from './support/record-oracle.ts';
 
 const dir = tempDir('record-data');
 
@@ -269,41 +269,20 @@ describe('variable-length records of an FD with OCCURS DEPENDING ON, in every CO
            05  ${p}-CNT     PIC 9(2).
            05  ${p}-ITEM OCCURS 0 TO 5 TIMES DEPENDING ON ${p}-CNT.
                10  ${p}-AMT PIC S9(5) COMP-3.`;
-  const source = `       IDENTIFICATION DIVISION.
-       PROGRAM-ID. VARECHO.
-       ENVIRONMENT DIVISION.
-       INPUT-OUTPUT SECTION.
-       FILE-CONTROL.
-           SELECT IN-FILE ASSIGN TO "/dev/stdin"
-               ORGANIZATION SEQUENTIAL.
-           SELECT OUT-FILE ASSIGN TO "/dev/stdout"
-               ORGANIZATION SEQUENTIAL.
-       DATA DIVISION.
-       FILE SECTION.
-       FD  IN-FILE.
-${fd('IN')}
-       FD  OUT-FILE.
-${fd('OT')}
-       WORKING-STORAGE SECTION.
-       01  WS-EOF PIC X VALUE "N".
-       01  I      PIC 99.
-       PROCEDURE DIVISION.
-           OPEN INPUT IN-FILE OUTPUT OUT-FILE
-           PERFORM UNTIL WS-EOF = "Y"
-             READ IN-FILE
-               AT END MOVE "Y" TO WS-EOF
-               NOT AT END
-                 MOVE IN-ID TO OT-ID
-                 MOVE IN-CNT TO OT-CNT
-                 PERFORM VARYING I FROM 1 BY 1 UNTIL I > IN-CNT
-                   COMPUTE OT-AMT (I) = IN-AMT (I) - 1
-                 END-PERFORM
-                 WRITE OT-REC
-             END-READ
-           END-PERFORM
-           CLOSE IN-FILE OUT-FILE
-           STOP RUN.
-`;
+  const source = stdioProgram(
+    'VARECHO',
+    fd('IN'),
+    fd('OT'),
+    [
+      '                       MOVE IN-ID TO OT-ID',
+      '                       MOVE IN-CNT TO OT-CNT',
+      '                       PERFORM VARYING WS-I FROM 1 BY 1',
+      '                               UNTIL WS-I > IN-CNT',
+      '                           COMPUTE OT-AMT (WS-I) = IN-AMT (WS-I) - 1',
+      '                       END-PERFORM',
+      '                       WRITE OT-REC',
+    ].join('\n'),
+  );
   const exe = join(dir, 'varecho');
   writeFileSync(`${exe}.cbl`, source);
   execFileSync('cobc', ['-x', '-o', exe, `${exe}.cbl`], { stdio: ['ignore', 'pipe', 'pipe'] });
