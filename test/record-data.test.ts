@@ -95,6 +95,16 @@ describe('numbers arrive exactly, however many digits', () => {
     expect(isDiagnostic(stdin) ? stdin.errorMessage : stdin.toString('hex')).toBe(records[0]!.toString('hex'));
   });
 
+  it('never lets a double round an exponent away', () => {
+    const d = encodeEvent(layout, '{"small":1e-400,"a17":1E+400}');
+    expect(isDiagnostic(d) && d.stackTrace).toEqual([
+      `a17: 1${'0'.repeat(400)} has too many digits: PIC 9(17) allows 17 before the decimal point`,
+      `small: 0.${'0'.repeat(399)}1 has too many decimals: 400, PIC S9(5)V99 allows 2`,
+    ]);
+    const ok = encodeEvent(layout, '{"small":-1.25e1}');
+    expect(isDiagnostic(ok) ? ok.errorMessage : decodeRecord(layout, ok).small).toBe(-12.5);
+  });
+
   it('names the value the caller sent when it does not fit', () => {
     const d = encodeEvent(layout, '{"n18":1999999999999999999,"s17v2":0.123456789012345678}');
     expect(isDiagnostic(d) && d.stackTrace).toEqual([
