@@ -100,6 +100,12 @@ describe('several 01 records', () => {
     expect(encodeRecord(total, { rptTotal: 42 }).toString()).toBe('000000042');
   });
 
+  it('only the chosen record is parsed: another may use what is not supported', () => {
+    const text = `${report}\n       01  WORK-AREA.\n           05  WORK-PTR USAGE POINTER.\n           05  WORK-N PIC S9(4) COMP SYNC.`;
+    expect(parseCopybook(text, { fileName: 'trnrpt.cpy', record: 'REPORT-DETAIL' }).length).toBe(11);
+    expect(refusal(text, { record: 'WORK-AREA' }).message).toMatch(/USAGE POINTER is not supported/);
+  });
+
   it('without it the error says there are several and lists them; a wrong name lists them too', () => {
     const err = refusal(report, { fileName: 'trnrpt.cpy' });
     expect(err.message).toBe(
