@@ -104,7 +104,7 @@ describe('the AWS CLI against dev', () => {
     const r = await aws(url, ['invoke', '--function-name', 'nosuch', '--payload', '{}', join(tempDir('cli-out'), 'o')]);
     expect(r.code).toBe(255);
     expect(r.stderr).toContain('ResourceNotFoundException');
-    expect(r.stderr).toContain('Function not found: nosuch');
+    expect(r.stderr).toContain('Function not found: arn:aws:lambda:us-east-1:123456789012:function:nosuch');
   });
 
   it('lists the functions', async () => {
@@ -192,7 +192,7 @@ describe('Invoke API semantics', () => {
   it('a qualifier other than $LATEST is not found', async () => {
     const r = await rawPost(url, '/2015-03-31/functions/echo/invocations?Qualifier=7', Buffer.from('{}'));
     expect(r.status).toBe(404);
-    expect(JSON.parse(r.body).message).toBe('Function not found: arn:aws:lambda:us-east-1:123456789012:function:echo:7');
+    expect(JSON.parse(r.body).Message).toBe('Function not found: arn:aws:lambda:us-east-1:123456789012:function:echo:7');
   });
 });
 
@@ -285,7 +285,7 @@ describe('the CLI', () => {
       expect(stdout).toBe('"Ada"\n');
       const failed = await run(process.execPath, ['bin/cobolambda.mjs', 'invoke', 'nosuch', '--endpoint', `http://127.0.0.1:${port}`]).catch((e) => e);
       expect(failed.code).toBe(1);
-      expect(failed.stderr).toContain('Function not found: nosuch');
+      expect(failed.stderr).toContain('Function not found: arn:aws:lambda:us-east-1:123456789012:function:nosuch');
     } finally {
       dev.kill('SIGINT');
     }
