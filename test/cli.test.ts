@@ -2,16 +2,16 @@
 // mistakes, doctor's checklist, deploy's credentials check, and the commands
 // `cobolambda dev` prints, run verbatim with AWS CLI v1 and v2 in a clean environment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
+import { CLI, startDevCli } from './support/dev-cli.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'bin', 'cobolambda.mjs');
 const NODE_DIR = dirname(process.execPath);
 
 interface Run {
@@ -166,20 +166,8 @@ describe("the commands `cobolambda dev` prints, run verbatim in a clean environm
     // `aws` in this PATH is the version under test; dev finds the same one.
     const path = `${dirname(aws!)}:${NODE_DIR}:/usr/bin:/bin`;
     const home = tempDir('cli-dev-home');
-    const dev: ChildProcess = spawn(process.execPath, [CLI, 'dev', '--cobol', cobolDir, '--port', '0'], {
-      cwd: tempDir('cli-dev-cwd'),
-      env: { PATH: path, HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { dev, output } = await startDevCli(['--cobol', cobolDir, '--port', '0'], { cwd: tempDir('cli-dev-cwd'), env: { PATH: path, HOME: home } });
     try {
-      let output = '';
-      await new Promise<void>((resolve, reject) => {
-        dev.stdout!.on('data', (c: Buffer) => {
-          output += c.toString();
-          if (output.includes('watching')) resolve();
-        });
-        dev.on('exit', (code) => reject(new Error(`dev exited ${code}: ${output}`)));
-      });
       const lines = output.split('\n').map((l) => l.trim());
       // The http-mode function: its URL, and what the deployed URL answers a browser.
       const at = lines.findIndex((l) => l.startsWith('cgienv '));
