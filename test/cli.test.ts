@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
 import { CLI, startDevCli } from './support/dev-cli.ts';
+import { processesWithEnv } from '../dev/process-tree.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE_DIR = dirname(process.execPath);
@@ -207,3 +208,25 @@ describe("the commands `cobolambda dev` prints, run verbatim in a clean environm
     }
   }, 180_000);
 });
+
+describe('cobolambda dev stops on SIGTERM, hostile client contexts or not', () => {
+  it('after six concurrent calls with a non-Latin-1 client context: exits, and leaves no process behind', async () => {
+    const cobolDir = tempDir('cli-term-cobol');
+    copyFileSync(join(TEST_COBOL_DIR, 'echo.cbl'), join(cobolDir, 'echo.cbl'));
+    writeFileSync(join(cobolDir, 'cobolambda.json'), JSON.stringify({ programs: { echo: { cobcFlags: ['-free'] } } }));
+    const cwd = tempDir('cli-term-cwd');
+    const { dev, output } = await startDevCli(['--cobol', cobolDir, '--port', '0'], { cwd });
+    const base = /function\(s\) on (http:\/\/\S+)/.exec(output)![1]!;
+    const context = Buffer.from('{"c":"€"}').toString('base64');
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, async () => (await fetch(`${base}/2015-03-31/functions/echo/invocations`, { method: 'POST', body: '"x"', headers: { 'x-amz-client-context': context } })).status),
+    );
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    const exited = new Promise<number | null>((resolve) => dev.once('exit', (code) => resolve(code)));
+    dev.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // Every process of its environments carries the program folder in its environment.
+    await expect.poll(() => processesWithEnv(`COBOLAMBDA_PROGRAM_DIR=${join(cwd, '.cobolambda', 'dev', 'programs', 'bin')}`), { timeout: 10_000, interval: 100 }).toEqual([]);
+  }, 120_000);
+});
+
