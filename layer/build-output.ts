@@ -130,7 +130,7 @@ ${b.ok ? 'The last build succeeded' : 'The last build FAILED: the zips were remo
 | \`functions/<name>.zip\` | one function's code (unpacked under \`/var/task\`): \`bin/<name>\`, the program, and \`cobolambda/programs/<name>.json\`, its I/O mode and parsed copybooks. ${ok.length} zips, ${fmtMb(zipped)} in all: what a first deploy uploads, with the runtime layer |
 | \`programs-layer.zip\` | only with \`--programs-layer\`: every program in one layer (\`bin/\`, \`cobolambda/programs/\`), refused when it would pass Lambda's 250 MB with the runtime layer |
 | \`runtime/\`, \`programs/\` | the same, unzipped (\`programs/\` is what an image's \`/opt\` gets) |
-| \`.*.inputs-sha256\` | the digest of a zip's inputs: an unchanged layer is not zipped again |
+| \`*.zip.contents-fingerprint\` | the digest of the files that went into a zip (not of the zip): an unchanged layer is not zipped again |
 
 Zips are deterministic: the same inputs give byte-identical zips. Compiled
 programs and function zips are kept in the build cache (\`.cobolambda/cache\`,

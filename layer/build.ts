@@ -18,7 +18,7 @@ import { checkElfFiles, formatElfProblems, listLayerFiles } from './elf.ts';
 import { discoverPrograms, type ProgramSpec } from './programs.ts';
 import { progressReporter } from './progress.ts';
 import { assertArch, copyLibraries, detectToolchain, hostLambdaArch, LINKING, runtimeLibraries, type LambdaArch, type LinkStrategy } from './toolchain.ts';
-import { writeDeterministicZip } from './zip.ts';
+import { contentsFingerprintFile, writeDeterministicZip } from './zip.ts';
 import {
   fmtMb,
   LAMBDA_UNZIPPED_LIMIT,
@@ -216,7 +216,10 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
   if (errors.length > 0) {
     // Never leave a stale zip that looks like this build's output.
-    for (const zip of [runtimeLayerZip, programsLayerZip]) rmSync(zip, { force: true });
+    for (const zip of [runtimeLayerZip, programsLayerZip]) {
+      rmSync(zip, { force: true });
+      rmSync(contentsFingerprintFile(zip), { force: true });
+    }
     rmSync(functionsDir, { recursive: true, force: true });
   }
   writeDistReadme(outDir, { programs, layers, ok: errors.length === 0, arch, linking });

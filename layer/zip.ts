@@ -5,7 +5,6 @@ import yazl from 'yazl';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { basename, dirname, join } from 'node:path';
 import { cachePath, placeFromCache, storeInCache } from './build-cache.ts';
 import { listLayerFiles, type LayerFile } from './elf.ts';
 
@@ -20,11 +19,11 @@ export interface ZipStats {
 }
 
 /**
- * The file beside a zip that holds the digest of the zip's inputs (paths,
- * modes, bytes), not of the zip itself: hidden, and named for what it is.
+ * Where the fingerprint of a zip's contents (the files that went in, not the zip's
+ * own bytes) is kept: named for what it is, so nobody checks the zip against it.
  */
-export function inputDigestFile(zipPath: string): string {
-  return join(dirname(zipPath), `.${basename(zipPath)}.inputs-sha256`);
+export function contentsFingerprintFile(zipPath: string): string {
+  return `${zipPath}.contents-fingerprint`;
 }
 
 /**
@@ -32,7 +31,7 @@ export function inputDigestFile(zipPath: string): string {
  * `cacheDir`, a zip of the same inputs made by any earlier build is reused.
  */
 export function writeDeterministicZip(dir: string, zipPath: string, cacheDir?: string): Promise<ZipStats> {
-  return writeZipOf(listLayerFiles(dir), zipPath, inputDigestFile(zipPath), cacheDir);
+  return writeZipOf(listLayerFiles(dir), zipPath, contentsFingerprintFile(zipPath), cacheDir);
 }
 
 /**
@@ -59,7 +58,7 @@ export async function writeZipOf(layerFiles: LayerFile[], zipPath: string, stamp
     return { zippedBytes: statSync(zipPath).size, unzippedBytes, reused: true };
   }
   if (stamp) rmSync(stamp, { force: true });
-  // The digest file of the earlier name (it promised the zip's own SHA-256).
+  // Builds before this one kept it as <zip>.sha256, a name that promised the zip's own digest.
   rmSync(`${zipPath}.sha256`, { force: true });
   const cached = cacheDir ? cachePath(cacheDir, 'zips', `inputs-${digest}.zip`) : undefined;
   if (cached && existsSync(cached)) {

@@ -146,6 +146,10 @@ describe('building the samples', () => {
     for (const p of again.programs) expect(readFileSync(p.zip!).equals(readFileSync(join(work, 'dist2', 'functions', `${p.name}.zip`))), p.name).toBe(true);
     expect(log.join('\n')).not.toMatch(/compil(ed|ing) in/);
     expect(log.join('\n')).toMatch(/\[5\/5\] 0 compiled, 5 cached/);
+    expect(log.filter((l) => l.includes('compiling'))).toEqual([]);
+    // The fingerprint beside a zip is of its contents, named so; no file promises the zip's SHA-256.
+    expect(existsSync(`${again.runtimeLayerZip}.sha256`)).toBe(false);
+    expect(readFileSync(`${again.runtimeLayerZip}.contents-fingerprint`, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('refuses a programs layer that would pass 250 MB with the runtime layer, saying why', async () => {
