@@ -152,6 +152,9 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   log(`cobolambda build: ${specs.length} program(s) from ${resolve(options.cobolDir)} for ${arch}, ${tc.cobcVersion}, linking ${linking}, cache ${cacheDir}`);
 
   await writeRuntimeLayer(runtimeLayerDir, arch, linking, cacheDir, log);
+  // Zipping Node takes seconds of zlib in libuv's threads: let it overlap the compiles.
+  const runtimeZip = writeDeterministicZip(runtimeLayerDir, runtimeLayerZip, cacheDir);
+  runtimeZip.catch(() => {}); // awaited below; a failure is reported there
   for (const d of [programsLayerDir, functionsDir]) rmSync(d, { recursive: true, force: true });
   const binDir = join(programsLayerDir, 'bin');
   mkdirSync(binDir, { recursive: true });
@@ -196,7 +199,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   const layers: LayerResult[] = [];
   if (errors.length === 0) {
-    const z = await writeDeterministicZip(runtimeLayerDir, runtimeLayerZip, cacheDir);
+    const z = await runtimeZip;
     layers.push({ name: 'runtime', zip: runtimeLayerZip, zippedBytes: z.zippedBytes, unzippedBytes: z.unzippedBytes });
     if (z.zippedBytes > LAMBDA_ZIP_LIMIT) {
       errors.push(`runtime layer zip is ${fmtMb(z.zippedBytes)}, over Lambda's ${fmtMb(LAMBDA_ZIP_LIMIT)} direct-upload limit`);
@@ -215,6 +218,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     }
   }
   if (errors.length > 0) {
+    await runtimeZip.catch(() => {});
     // Never leave a stale zip that looks like this build's output.
     for (const zip of [runtimeLayerZip, programsLayerZip]) {
       rmSync(zip, { force: true });
