@@ -1,5 +1,5 @@
 // `cobolambda dev`: serve cobol/ locally and tell the user how to call it.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { DevServer, type DevServerOptions } from '../dev/dev-server.ts';
 import { functionUrl } from '../dev/function-url.ts';
@@ -9,10 +9,14 @@ export type DevCliOptions = Omit<DevServerOptions, 'workDir' | 'watch' | 'log'>;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
-function awsCliMajorVersion(): number | undefined {
-  const r = spawnSync('aws', ['--version'], { encoding: 'utf8' });
-  const m = /aws-cli\/(\d+)/.exec(`${r.stdout}${r.stderr}`);
-  return m ? Number(m[1]) : undefined;
+/** Asynchronous: AWS CLI v1 takes seconds to say its version, and the server must answer meanwhile. */
+function awsCliMajorVersion(): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    execFile('aws', ['--version'], { encoding: 'utf8' }, (_err, stdout, stderr) => {
+      const m = /aws-cli\/(\d+)/.exec(`${stdout ?? ''}${stderr ?? ''}`);
+      resolve(m ? Number(m[1]) : undefined);
+    });
+  });
 }
 
 /** The deploy settings in ./cdk.json that `dev` mirrors (Function URLs and their auth). */
@@ -47,8 +51,9 @@ export async function devCommand(o: DevCliOptions): Promise<number> {
   const deploy = deploySettings();
   const functionUrls = o.functionUrls ?? deploy.functionUrls ?? 'http';
   const server = new DevServer({ ...o, functionUrls, workDir: '.cobolambda/dev', watch: true, log });
+  const cliVersion = awsCliMajorVersion();
   const url = await server.start();
-  const cliV2 = awsCliMajorVersion() !== 1;
+  const cliV2 = (await cliVersion) !== 1;
   log(`\ncobolambda dev: ${server.programs.length} function(s) on ${url} (Lambda Invoke API; Ctrl-C stops)\n`);
   // AWS CLI v1 reads only AWS_DEFAULT_REGION, the JavaScript SDK only AWS_REGION: set both.
   log('The AWS CLI and SDK want credentials and a region to sign with (dev checks no signature; any will do):');
