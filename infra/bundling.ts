@@ -35,8 +35,11 @@ export function hostArchitecture(arch: string = process.arch): CobolArchitecture
   return arch === 'arm64' ? 'arm64' : 'x86_64';
 }
 
+/** The architecture a function gets when none is given: x86_64, as Lambda's own default, whatever the host. */
+export const DEFAULT_ARCHITECTURE: CobolArchitecture = 'x86_64';
+
 export function cobolArchitecture(architecture: lambda.Architecture | undefined): CobolArchitecture {
-  if (!architecture) return hostArchitecture();
+  if (!architecture) return DEFAULT_ARCHITECTURE;
   if (architecture.name === lambda.Architecture.ARM_64.name) return 'arm64';
   if (architecture.name === lambda.Architecture.X86_64.name) return 'x86_64';
   throw new Error(`cobolambda builds for x86_64 and arm64, not ${architecture.name}`);
@@ -284,19 +287,29 @@ export class LocalCobolBundler implements ILocalBundling {
 export class CobolBundlingImage extends DockerImage {
   private built?: DockerImage;
 
-  constructor(readonly arch: CobolArchitecture) {
+  /** `toolchainImage`: layer/Dockerfile's TOOLCHAIN_IMAGE build argument, when not its default. */
+  constructor(
+    readonly arch: CobolArchitecture,
+    readonly toolchainImage?: string,
+  ) {
     super(`cobolambda-bundling:${arch}`);
+  }
+
+  private buildArgs(): Record<string, string> {
+    return this.toolchainImage ? { TOOLCHAIN_IMAGE: this.toolchainImage } : {};
   }
 
   /** The `docker build` this image stands for (for messages and tests). */
   buildCommand(): string[] {
-    return ['docker', 'build', '-f', BUNDLING_DOCKERFILE, '--platform', dockerPlatform(this.arch), PACKAGE_ROOT];
+    const args = Object.entries(this.buildArgs()).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
+    return ['docker', 'build', '-f', BUNDLING_DOCKERFILE, '--platform', dockerPlatform(this.arch), ...args, PACKAGE_ROOT];
   }
 
   override run(options: DockerRunOptions = {}): void {
     this.built ??= DockerImage.fromBuild(PACKAGE_ROOT, {
       file: BUNDLING_DOCKERFILE,
       platform: dockerPlatform(this.arch),
+      buildArgs: this.buildArgs(),
     });
     this.built.run(options);
   }
@@ -310,7 +323,7 @@ export function cobolBundlingOptions(
   options: CobolBundlingOptions = {},
 ): BundlingOptions {
   return {
-    image: options.image ?? new CobolBundlingImage(arch),
+    image: options.image ?? new CobolBundlingImage(arch, options.toolchainImage),
     platform: dockerPlatform(arch),
     // `--import tsx` resolves from the working directory: cobolambda's own node_modules.
     workingDirectory: IMAGE_PACKAGE_ROOT,

@@ -50,14 +50,14 @@ export function logOnlyRole(scope: Construct, id: string, logGroup: logs.ILogGro
 export function logGroupAndRole(
   scope: Construct,
   id: string,
-  props: Pick<CobolFunctionProps, 'logGroup' | 'logRetention' | 'role'>,
+  props: Pick<CobolFunctionProps, 'logGroup' | 'logRetention' | 'logRemovalPolicy' | 'role'>,
 ): { logGroup: logs.ILogGroup; role: iam.IRole } {
   // The log group exists before the function, so the role can name it.
   const logGroup =
     props.logGroup ??
     new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
   return { logGroup, role: props.role ?? logOnlyRole(scope, `${id}ServiceRole`, logGroup) };
 }
@@ -94,8 +94,17 @@ export class CobolFunction extends lambda.Function {
 
     const { logGroup, role } = logGroupAndRole(scope, id, props);
 
-    const { entry: _entry, logRetention: _r, logGroup: _g, functionUrl, runtimeLayer: _l, extraLayers: _x, bundling, ...rest } =
-      props;
+    const {
+      entry: _entry,
+      logRetention: _r,
+      logGroup: _g,
+      logRemovalPolicy: _p,
+      functionUrl,
+      runtimeLayer: _l,
+      extraLayers: _x,
+      bundling,
+      ...rest
+    } = props;
     super(scope, id, {
       ...rest,
       runtime: lambda.Runtime.PROVIDED_AL2023,

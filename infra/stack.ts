@@ -1,24 +1,24 @@
 // The cobolambda stack: every program of a COBOL folder as a Lambda function,
 // one shared runtime layer, and an output per function (name, ARN, URL).
 import { resolve } from 'node:path';
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { discoverPrograms, type ProgramSpec } from '../layer/programs.ts';
-import { hostArchitecture, lambdaArchitecture } from './bundling.ts';
+import { DEFAULT_ARCHITECTURE, lambdaArchitecture } from './bundling.ts';
+import type { FunctionUrls } from './config.ts';
 import { CobolFunction } from './function.ts';
 import { CobolImageFunction } from './image-function.ts';
 import { CobolRuntimeLayer } from './runtime-layer.ts';
-import type { CobolArchitecture, CobolBundlingOptions } from './types.ts';
+import type { CobolArchitecture, CobolBaseImages, CobolBundlingOptions } from './types.ts';
 
-/** Which programs get a Function URL. */
-export type FunctionUrls = 'http' | 'all' | 'none';
+export { readContext, type CobolambdaContext, type FunctionUrls } from './config.ts';
 
 export interface CobolambdaStackProps extends StackProps {
   /** @default 'cobol' (relative to the working directory) */
   readonly cobolDir?: string;
-  /** @default the host's architecture */
+  /** @default 'x86_64', whatever the host */
   readonly architecture?: CobolArchitecture;
   /** `zip` (code asset + runtime layer) or `image` (the root Dockerfile, pushed to ECR by CDK). @default 'zip' */
   readonly packaging?: 'zip' | 'image';
@@ -28,56 +28,11 @@ export interface CobolambdaStackProps extends StackProps {
   readonly functionUrlAuth?: lambda.FunctionUrlAuthType;
   /** @default 30 days */
   readonly logRetention?: logs.RetentionDays;
+  /** @default RemovalPolicy.RETAIN: log groups outlive the stack */
+  readonly logRemovalPolicy?: RemovalPolicy;
   readonly bundling?: CobolBundlingOptions;
-}
-
-/** The settings `cdk.json`/`-c key=value` may give; everything has a default. */
-export interface CobolambdaContext {
-  stackName: string;
-  cobolDir: string;
-  architecture: CobolArchitecture;
-  packaging: 'zip' | 'image';
-  functionUrls: FunctionUrls;
-  functionUrlAuth: lambda.FunctionUrlAuthType;
-  logRetentionDays: number;
-  forceDockerBundling: boolean;
-}
-
-function oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[], fallback: T): T {
-  if (value === undefined || value === null || value === '') return fallback;
-  const text = String(value);
-  if (!(allowed as readonly string[]).includes(text)) {
-    throw new Error(`context "${key}" is "${text}"; expected one of ${allowed.join(', ')}`);
-  }
-  return text as T;
-}
-
-/** Reads and checks the app's settings from CDK context (`-c name=value` or cdk.json "context"). */
-export function readContext(get: (key: string) => unknown): CobolambdaContext {
-  const retention = Number(get('logRetentionDays') ?? 30);
-  const valid = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
-  if (!valid.includes(retention)) {
-    throw new Error(`context "logRetentionDays" is ${String(get('logRetentionDays'))}; CloudWatch allows ${valid.join(', ')}`);
-  }
-  const stackName = String(get('stackName') ?? 'Cobolambda');
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
-    throw new Error(`context "stackName" is "${stackName}"; a stack name is letters, digits and hyphens, starting with a letter`);
-  }
-  return {
-    stackName,
-    cobolDir: String(get('cobolDir') ?? 'cobol'),
-    architecture: oneOf('architecture', get('architecture'), ['x86_64', 'arm64'] as const, hostArchitecture()),
-    packaging: oneOf('packaging', get('packaging'), ['zip', 'image'] as const, 'zip'),
-    functionUrls: oneOf('functionUrls', get('functionUrls'), ['http', 'all', 'none'] as const, 'http'),
-    functionUrlAuth: oneOf(
-      'functionUrlAuth',
-      get('functionUrlAuth'),
-      [lambda.FunctionUrlAuthType.AWS_IAM, lambda.FunctionUrlAuthType.NONE] as const,
-      lambda.FunctionUrlAuthType.AWS_IAM,
-    ),
-    logRetentionDays: retention,
-    forceDockerBundling: String(get('forceDockerBundling') ?? 'false') === 'true',
-  };
+  /** Base images of the Dockerfiles (bundling and `packaging: 'image'`). @default the Dockerfiles' own */
+  readonly baseImages?: CobolBaseImages;
 }
 
 /** `payroll-v2` → `PayrollV2`: a construct and output id. */
@@ -99,13 +54,14 @@ export class CobolambdaStack extends Stack {
     const cobolDir = resolve(props.cobolDir ?? 'cobol');
     this.programs = discoverPrograms(cobolDir);
     if (this.programs.length === 0) throw new Error(`no programs (.cbl/.cob files) in ${cobolDir}`);
-    const architecture = lambdaArchitecture(props.architecture ?? hostArchitecture());
+    const architecture = lambdaArchitecture(props.architecture ?? DEFAULT_ARCHITECTURE);
     const packaging = props.packaging ?? 'zip';
     const urls = props.functionUrls ?? 'http';
     const authType = props.functionUrlAuth ?? lambda.FunctionUrlAuthType.AWS_IAM;
 
+    const bundling = { toolchainImage: props.baseImages?.toolchain, ...props.bundling };
     if (packaging === 'zip') {
-      this.runtimeLayer = CobolRuntimeLayer.of(this, { cobolDir, architecture, bundling: props.bundling });
+      this.runtimeLayer = CobolRuntimeLayer.of(this, { cobolDir, architecture, bundling });
       new CfnOutput(this, 'RuntimeLayerArn', {
         value: this.runtimeLayer.layerVersionArn,
         description: 'The cobolambda runtime layer version',
@@ -125,12 +81,13 @@ export class CobolambdaStack extends Stack {
         // A name a user can type: `aws lambda invoke --function-name Cobolambda-hello`.
         functionName: physicalName.length <= 64 ? physicalName : undefined,
         logRetention: props.logRetention,
+        logRemovalPolicy: props.logRemovalPolicy,
         functionUrl: withUrl ? { authType } : undefined,
       };
       const fn =
         packaging === 'zip'
-          ? new CobolFunction(this, id, { ...common, runtimeLayer: this.runtimeLayer, bundling: props.bundling })
-          : new CobolImageFunction(this, id, common);
+          ? new CobolFunction(this, id, { ...common, runtimeLayer: this.runtimeLayer, bundling })
+          : new CobolImageFunction(this, id, { ...common, baseImages: props.baseImages });
       this.functions.push(fn);
       new CfnOutput(this, `${id}FunctionName`, { value: fn.functionName, description: `${program.name}: function name` });
       new CfnOutput(this, `${id}FunctionArn`, { value: fn.functionArn, description: `${program.name}: function ARN` });
