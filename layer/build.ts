@@ -36,6 +36,7 @@ import {
   type LinkStrategy,
 } from './toolchain.ts';
 import { writeDeterministicZip } from './zip.ts';
+import { directUploadWarnings, LAMBDA_DIRECT_UPLOAD_LIMIT, type ZipUpload } from './upload-limits.ts';
 import { copybooksOf } from './copybooks.ts';
 import { programMetadata, MetadataError } from './metadata.ts';
 import { forkServerFingerprint, forkServerLinkArgs, renameGeneratedMain } from './fork-server.ts';
@@ -48,8 +49,7 @@ export function nodeBinary(arch: LambdaArch): string {
   return join(NODE_PACKAGE_DIR, 'node_modules', `node-linux-${arch === 'arm64' ? 'arm64' : 'x64'}`, 'bin', 'node');
 }
 
-/** Lambda's limits: direct zip upload, and function plus all layers unzipped. */
-export const LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024;
+/** Lambda's limit for function plus all layers unzipped (the direct-upload one is in upload-limits.ts). */
 export const LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024;
 
 export interface BuildOptions {
@@ -63,6 +63,8 @@ export interface BuildOptions {
   linking?: LinkStrategy;
   /** Compile cache; default `<outDir>/.cache`. */
   cacheDir?: string;
+  /** How the zips reach Lambda: `direct` warns about the 50 MB direct-upload limit; `s3` (CDK assets) does not. Default `direct`. */
+  upload?: ZipUpload;
 }
 
 export interface ProgramResult {
@@ -93,6 +95,8 @@ export interface BuildResult {
   layers: LayerResult[];
   /** Why the build is not ok (compile failures, ELF check, limits), one line each. */
   errors: string[];
+  /** What the build did but you should know (a zip over the direct-upload limit). */
+  warnings: string[];
 }
 
 export class BuildError extends Error {
@@ -345,9 +349,6 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     ] as const) {
       const z = await writeDeterministicZip(dir, zip);
       layers.push({ name, zip, zippedBytes: z.zippedBytes, unzippedBytes: z.unzippedBytes });
-      if (z.zippedBytes > LAMBDA_ZIP_LIMIT) {
-        errors.push(`${name} layer zip is ${fmtMb(z.zippedBytes)}, over Lambda's ${fmtMb(LAMBDA_ZIP_LIMIT)} direct-upload limit`);
-      }
     }
     const unzipped = layers.reduce((n, l) => n + l.unzippedBytes, 0);
     if (unzipped > LAMBDA_UNZIPPED_LIMIT) {
@@ -364,10 +365,15 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     }
   }
 
+  const warnings = directUploadWarnings(
+    layers.map((l) => ({ what: `${l.name} layer`, file: l.zip, zippedBytes: l.zippedBytes })),
+    options.upload ?? 'direct',
+  );
   log(summaryTable(programs, layers));
+  for (const w of warnings) log(`warning: ${w}`);
   for (const e of errors) log(`error: ${e}`);
   log(errors.length === 0 ? 'build ok' : 'build FAILED');
-  return { ok: errors.length === 0, runtimeLayerDir, programsLayerDir, runtimeLayerZip, programsLayerZip, programs, layers, errors };
+  return { ok: errors.length === 0, runtimeLayerDir, programsLayerDir, runtimeLayerZip, programsLayerZip, programs, layers, errors, warnings };
 }
 
 function indent(text: string): string {
@@ -392,7 +398,7 @@ export function summaryTable(programs: ProgramResult[], layers: LayerResult[]): 
   if (layers.length > 0) {
     const lrows: string[][] = [['layer', 'zipped', 'limit', 'unzipped', 'limit']];
     for (const l of layers) {
-      lrows.push([l.name, fmtMb(l.zippedBytes), pct(l.zippedBytes, LAMBDA_ZIP_LIMIT), fmtMb(l.unzippedBytes), '']);
+      lrows.push([l.name, fmtMb(l.zippedBytes), pct(l.zippedBytes, LAMBDA_DIRECT_UPLOAD_LIMIT), fmtMb(l.unzippedBytes), '']);
     }
     const unzipped = layers.reduce((n, l) => n + l.unzippedBytes, 0);
     lrows.push(['total', '', '', fmtMb(unzipped), pct(unzipped, LAMBDA_UNZIPPED_LIMIT)]);
