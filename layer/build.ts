@@ -49,6 +49,12 @@ export function nodeBinary(arch: LambdaArch): string {
   return join(NODE_PACKAGE_DIR, 'node_modules', `node-linux-${arch === 'arm64' ? 'arm64' : 'x64'}`, 'bin', 'node');
 }
 
+/** The Node.js the bootstrap runs on here: the runtime layer's, as on Lambda; the host's when that package is not installed. */
+export function layerNodeForHost(): string {
+  const layerNode = nodeBinary(process.arch === 'arm64' ? 'arm64' : 'x86_64');
+  return existsSync(layerNode) ? layerNode : process.execPath;
+}
+
 /** Lambda's limit for function plus all layers unzipped (the direct-upload one is in upload-limits.ts). */
 export const LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024;
 

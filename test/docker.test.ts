@@ -156,7 +156,7 @@ describe.skipIf(problem !== undefined)('the Docker path, through podman', () => 
     expect(JSON.parse(readFileSync(join(asset(fnKey), 'cobolambda', 'programs', 'hello.json'), 'utf8'))).toMatchObject({ name: 'hello', mode: 'raw' });
 
     const layerFiles = filesUnder(asset(layerKey));
-    expect(layerFiles).toEqual(expect.arrayContaining(['bootstrap', 'cobolambda/runtime.mjs', 'node/bin/node']));
+    expect(layerFiles).toEqual(expect.arrayContaining(['bootstrap', 'cobolambda/runtime.cjs', 'node/bin/node']));
     expect(statSync(join(asset(layerKey), 'bootstrap')).mode & 0o111).not.toBe(0);
     const node = spawnSync(join(asset(layerKey), 'node', 'bin', 'node'), ['--version'], { encoding: 'utf8' });
     expect(node.stdout).toMatch(/^v24\./);
