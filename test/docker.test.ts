@@ -61,7 +61,7 @@ async function runFunction(handler: string): Promise<{ url: string; id: string }
     if (up) return { url, id };
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`the container ${id} never answered on ${url}:\n${podman(['logs', id]).stdout}`);
+  throw new Error(`the container ${id} never answered on ${url}:\n${stopFunction(id)}`);
 }
 
 function stopFunction(id: string): string {
