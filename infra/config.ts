@@ -4,11 +4,11 @@
 // that runs synth, so an app deploys the same from a laptop and from CI.
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { FunctionUrls } from '../layer/programs.ts';
 import { DEFAULT_ARCHITECTURE } from './bundling.ts';
 import type { CobolArchitecture } from './types.ts';
 
-/** Which programs get a Function URL. */
-export type FunctionUrls = 'http' | 'all' | 'none';
+export type { FunctionUrls };
 
 /** The settings `cdk.json`/`-c key=value` may give; everything has a default. */
 export interface CobolambdaContext {

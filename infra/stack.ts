@@ -5,9 +5,8 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { discoverPrograms, type ProgramSpec } from '../layer/programs.ts';
+import { discoverPrograms, hasFunctionUrl, type FunctionUrls, type ProgramSpec } from '../layer/programs.ts';
 import { DEFAULT_ARCHITECTURE, lambdaArchitecture } from './bundling.ts';
-import type { FunctionUrls } from './config.ts';
 import { CobolFunction } from './function.ts';
 import { CobolImageFunction } from './image-function.ts';
 import { CobolRuntimeLayer } from './runtime-layer.ts';
@@ -73,7 +72,7 @@ export class CobolambdaStack extends Stack {
       let id = pascalCase(program.name) || 'Program';
       while (ids.has(id)) id = `${id}X`;
       ids.add(id);
-      const withUrl = urls === 'all' || (urls === 'http' && program.mode === 'http');
+      const withUrl = hasFunctionUrl(program, urls);
       const physicalName = `${this.stackName}-${program.name}`;
       const common = {
         entry: program.source,
