@@ -138,7 +138,10 @@ cobolambda's settings (-c key=value, or "context" in cdk.json):
   -c functionUrls=http|all|none     Function URLs for http-mode programs, all or none (default: http)
   -c functionUrlAuth=AWS_IAM|NONE   NONE makes the URLs public (default: AWS_IAM: signed requests only)
   -c logRetentionDays=N             CloudWatch retention (default: 30)
+  -c logRemovalPolicy=destroy       delete the log groups with the stack (default: retain: kept)
   -c forceDockerBundling=true       build in Docker even with a local cobc
+  -c toolchainImage=IMAGE           base of the Dockerfiles' toolchain stage (default: public.ecr.aws/docker/library/node:20-bookworm-slim)
+  -c lambdaBaseImage=IMAGE          base of the image for packaging=image (default: public.ecr.aws/lambda/provided:al2023)
 
 Every other option is CDK's own (--profile, --require-approval, --hotswap, ...): see npx cdk deploy --help.
 `,
