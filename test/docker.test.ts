@@ -17,6 +17,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../infra/index.ts';
+import { discoverPrograms } from '../layer/programs.ts';
 import { PACKAGE_ROOT } from '../infra/bundling.ts';
 import {
   ensureStandins,
@@ -88,19 +89,16 @@ describe.skipIf(problem !== undefined)('the Docker path, through podman', () => 
     ]);
     expect(build.status, build.stdout.slice(-4000) + build.stderr.slice(-4000)).toBe(0);
 
-    // Both layers under /opt, their own Node.js (provided.al2023 has none), a program per sample.
+    // Both layers under /opt (a program per sample), their own Node.js (provided.al2023 has none), the wrapper.
     const look = podmanOk([
       'run', '--rm', '--entrypoint', '/bin/sh', IMAGE, '-c',
-      'ls /opt/bin; /opt/node/bin/node --version; command -v node || echo "no node on PATH"; cat /var/runtime/bootstrap',
+      'ls /opt/bin; echo --; /opt/node/bin/node --version; command -v node || echo "no node on PATH"; cat /var/runtime/bootstrap',
     ]);
-    expect(look.split('\n')).toEqual([
-      'custbal', 'guestbook', 'hello', 'loan', 'payslip',
-      expect.stringMatching(/^v24\./),
-      'no node on PATH',
-      '#!/bin/sh',
-      'exec /opt/bootstrap',
-      '',
-    ]);
+    const [programs, rest] = look.split('--\n') as [string, string];
+    const samples = discoverPrograms(join(PACKAGE_ROOT, 'cobol')).map((p) => p.name).sort();
+    expect(samples).toEqual(expect.arrayContaining(['hello', 'loan']));
+    expect(programs.trim().split('\n')).toEqual(samples);
+    expect(rest.split('\n')).toEqual([expect.stringMatching(/^v24\./), 'no node on PATH', '#!/bin/sh', 'exec /opt/bootstrap', '']);
 
     const hello = await runFunction('hello');
     try {
