@@ -3,7 +3,7 @@
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join, resolve, basename, extname } from 'node:path';
 
-export type IoMode = 'raw' | 'lines' | 'record' | 'http';
+export type IoMode = 'raw' | 'lines' | 'record' | 'http' | 'call';
 
 /** Per-program settings a user may put in `cobol/cobolambda.json` under `programs.<name>`. */
 export interface ProgramSettings {
@@ -16,6 +16,8 @@ export interface ProgramSettings {
   /** record mode: input and output copybooks (file names found on the copybook path). */
   input?: string;
   output?: string;
+  /** call mode: one copybook per parameter of PROCEDURE DIVISION USING, in order (found as record mode finds its copybooks). */
+  using?: string[];
   /** Function settings used by `dev` and deploy. */
   timeoutSeconds?: number;
   memorySizeMb?: number;
@@ -40,6 +42,7 @@ export interface ProgramSpec {
   mode: IoMode;
   input?: string;
   output?: string;
+  using?: string[];
   timeoutSeconds: number;
   memorySizeMb: number;
   environment: Record<string, string>;
@@ -54,7 +57,7 @@ export const CONFIG_FILE = 'cobolambda.json';
 export const SOURCE_EXTENSIONS = ['.cbl', '.cob'];
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_MEMORY_MB = 256;
-const IO_MODES: readonly IoMode[] = ['raw', 'lines', 'record', 'http'];
+const IO_MODES: readonly IoMode[] = ['raw', 'lines', 'record', 'http', 'call'];
 
 // Lambda's handler string is free-form, but this one is also a file name under
 // /opt/bin and a function name: keep to what both allow.
@@ -178,6 +181,13 @@ function toSpec(
   if (mode === 'record' && (!settings.input || !settings.output)) {
     throw new ProgramDiscoveryError(`${where}: record mode needs "input" and "output" copybooks`);
   }
+  const using = settings.using;
+  if (mode === 'call' && (!Array.isArray(using) || using.length === 0 || !using.every((u) => typeof u === 'string' && u !== ''))) {
+    throw new ProgramDiscoveryError(`${where}: call mode needs "using": one copybook per parameter of PROCEDURE DIVISION USING, in order (e.g. ["acctcomm.cpy"])`);
+  }
+  if (mode !== 'call' && using !== undefined) {
+    throw new ProgramDiscoveryError(`${where}.using is only read in call mode (this program's mode is ${mode})`);
+  }
   const timeoutSeconds = settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900) {
     throw new ProgramDiscoveryError(`${where}.timeoutSeconds must be a whole number from 1 to 900`);
@@ -196,6 +206,7 @@ function toSpec(
     mode,
     input: settings.input,
     output: settings.output,
+    using,
     timeoutSeconds,
     memorySizeMb,
     environment: settings.environment ?? {},
