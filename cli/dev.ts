@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { DevServer, type DevServerOptions } from '../dev/dev-server.ts';
 import { functionUrl } from '../dev/function-url.ts';
+import { callExampleEvent } from '../layer/metadata.ts';
 
 export type DevCliOptions = Omit<DevServerOptions, 'workDir' | 'watch' | 'log'>;
 
@@ -23,7 +24,7 @@ export async function devCommand(o: DevCliOptions): Promise<number> {
   const cliV2 = awsCliMajorVersion() !== 1;
   log(`\ncobolambda dev: ${server.programs.length} function(s) on ${url} (Lambda Invoke API; Ctrl-C stops)\n`);
   for (const spec of server.programs) {
-    const payload = spec.example ?? '{}';
+    const payload = spec.example ?? callExampleEvent(spec) ?? '{}';
     const quoted = `'${payload.replaceAll("'", "'\\''")}'`;
     log(`${spec.name}  (${spec.mode}, timeout ${spec.timeoutSeconds} s, ${spec.memorySizeMb} MB)`);
     if (spec.mode === 'http') {

@@ -54,6 +54,12 @@ export function usingLayouts(spec: ProgramSpec): RecordLayout[] {
  */
 export function callExampleEvent(spec: ProgramSpec): string | undefined {
   if (spec.mode !== 'call') return undefined;
-  const parameters = usingLayouts(spec).map((layout) => decodeRecord(layout, encodeRecord(layout, {})));
-  return JSON.stringify(parameters.length === 1 ? parameters[0] : parameters);
+  try {
+    const parameters = usingLayouts(spec).map((layout) => decodeRecord(layout, encodeRecord(layout, {})));
+    return JSON.stringify(parameters.length === 1 ? parameters[0] : parameters);
+  } catch (err) {
+    // The build reports a copybook it cannot read; there is just no example then.
+    if (err instanceof MetadataError) return undefined;
+    throw err;
+  }
 }

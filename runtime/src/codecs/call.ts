@@ -91,7 +91,7 @@ export function callCodec(program: string, parameters: RecordLayout[], options: 
         return diagnostic(
           'Function.ProgramExitError',
           `program ${program} returned RETURN-CODE ${returnCode}; ` +
-            (undecodable ? `and ${undecodable}` : `stackTrace holds its ${single ? 'parameter' : 'parameters'} as they stand after the call`),
+            (undecodable ? `and ${undecodable}` : `stackTrace holds its ${single ? 'parameter as it stands' : 'parameters as they stand'} after the call`),
           undecodable ? [] : decoded.map((d) => JSON.stringify(d)),
         );
       }
