@@ -1,0 +1,154 @@
+// Call mode at build time: every LINKAGE shape that cannot be CALLed with the
+// `using` copybooks is refused with a message naming the program, the item and
+// the copybook; nothing is written for it.
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { compileProgram } from '../layer/build.ts';
+import { readCallInterface, callStubSource } from '../layer/call-driver.ts';
+import { discoverPrograms, ProgramDiscoveryError } from '../layer/programs.ts';
+import { tempDir } from './support/cobc.ts';
+
+const fixed = (...lines: string[]) => lines.map((l) => `       ${l}`).join('\n') + '\n';
+
+const AREA_20 = fixed('01  LK-AREA.', '    05  LK-CODE  PIC X(4).', '    05  LK-AMT   PIC S9(7)V99 COMP-3.', '    05  LK-REST  PIC X(11).');
+const AREA_21 = fixed('01  LK-AREA.', '    05  LK-CODE  PIC X(4).', '    05  LK-AMT   PIC S9(7)V99 COMP-3.', '    05  LK-REST  PIC X(12).');
+
+function subprogram(programId: string, linkage: string[], procedure: string): string {
+  return fixed(
+    'IDENTIFICATION DIVISION.',
+    `PROGRAM-ID. ${programId}.`,
+    'DATA DIVISION.',
+    ...(linkage.length ? ['LINKAGE SECTION.', ...linkage] : []),
+    procedure,
+    '    GOBACK.',
+  );
+}
+
+/** One program `prog.cbl` in call mode with `using`, plus copybooks; compiled as the build compiles it. */
+async function build(source: string, using: string[], copybooks: Record<string, string> = { 'lkarea.cpy': AREA_20 }) {
+  const dir = tempDir('call-build');
+  mkdirSync(join(dir, 'copybooks'));
+  writeFileSync(join(dir, 'prog.cbl'), source);
+  for (const [file, text] of Object.entries(copybooks)) writeFileSync(join(dir, 'copybooks', file), text);
+  writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs: { prog: { mode: 'call', using } } }));
+  const [spec] = discoverPrograms(dir);
+  const bin = join(dir, 'bin');
+  const r = await compileProgram(spec!, bin, { cacheDir: join(dir, 'cache') });
+  return { ...r, source: join(dir, 'prog.cbl'), dir, built: existsSync(join(bin, 'prog')) };
+}
+
+describe('call mode refuses what it cannot CALL, at build time', () => {
+  it('a using copybook whose record length differs from the LINKAGE item (cobc says how long it is)', async () => {
+    const r = await build(subprogram('LENPROG', ['COPY lkarea.'], 'PROCEDURE DIVISION USING LK-AREA.'), ['lkarea21.cpy'], { 'lkarea.cpy': AREA_20, 'lkarea21.cpy': AREA_21 });
+    expect(r.ok).toBe(false);
+    expect(r.built).toBe(false);
+    expect(r.messages).toBe(
+      `${r.source} (call mode): parameter 1 of PROGRAM-ID LENPROG, LK-AREA, is 20 bytes in the program's LINKAGE SECTION, ` +
+        `but ${join(r.dir, 'copybooks', 'lkarea21.cpy')} (record LK-AREA) is 21 bytes: the program would read or write past what the event fills`,
+    );
+  }, 60_000);
+
+  it('a program with a LINKAGE SECTION but no PROCEDURE DIVISION USING', async () => {
+    const r = await build(subprogram('NOUSING', ['COPY lkarea.'], 'PROCEDURE DIVISION.'), ['lkarea.cpy']);
+    expect(r.ok).toBe(false);
+    expect(r.messages).toBe(
+      `PROGRAM-ID NOUSING (${r.source}) has a LINKAGE SECTION (LK-AREA) but no PROCEDURE DIVISION USING, so a caller cannot pass it anything: call mode needs PROCEDURE DIVISION USING <the parameters>`,
+    );
+  }, 60_000);
+
+  it('a main program', async () => {
+    const r = await build(fixed('IDENTIFICATION DIVISION.', 'PROGRAM-ID. HELLO.', 'PROCEDURE DIVISION.', '    DISPLAY "hello"', '    STOP RUN.'), ['lkarea.cpy']);
+    expect(r.ok).toBe(false);
+    expect(r.messages).toBe(
+      `PROGRAM-ID HELLO (${r.source}) is a main program (no LINKAGE SECTION, no PROCEDURE DIVISION USING): call mode runs subprograms that take their data as parameters; use raw, lines or record mode for it`,
+    );
+  }, 60_000);
+
+  it('a main program taking command-line arguments (PROCEDURE DIVISION CHAINING)', async () => {
+    const source = fixed('IDENTIFICATION DIVISION.', 'PROGRAM-ID. CHAINER.', 'DATA DIVISION.', 'WORKING-STORAGE SECTION.', '01  ARG1 PIC X(20).', 'PROCEDURE DIVISION CHAINING ARG1.', '    STOP RUN.');
+    const r = await build(source, ['lkarea.cpy']);
+    expect(r.ok).toBe(false);
+    expect(r.messages).toMatch(/^PROGRAM-ID CHAINER \(.*\) is a main program: PROCEDURE DIVISION CHAINING takes command-line arguments;/);
+  }, 60_000);
+
+  it('more or fewer parameters than using lists', async () => {
+    const two = subprogram('TWOPARMS', ['COPY lkarea.', '01  LK-OTHER PIC X(5).'], 'PROCEDURE DIVISION USING LK-AREA LK-OTHER.');
+    const fewer = await build(two, ['lkarea.cpy']);
+    expect(fewer.ok).toBe(false);
+    expect(fewer.messages).toBe(
+      `${fewer.source} (call mode): "using" lists 1 copybook(s) (${join(fewer.dir, 'copybooks', 'lkarea.cpy')}), but PROGRAM-ID TWOPARMS has 2 parameter(s): ` +
+        'PROCEDURE DIVISION USING LK-AREA LK-OTHER; list one copybook per parameter, in order',
+    );
+    const more = await build(subprogram('ONEPARM', ['COPY lkarea.'], 'PROCEDURE DIVISION USING LK-AREA.'), ['lkarea.cpy', 'lkarea.cpy']);
+    expect(more.messages).toMatch(/"using" lists 2 copybook\(s\) .* but PROGRAM-ID ONEPARM has 1 parameter\(s\): PROCEDURE DIVISION USING LK-AREA;/);
+  }, 60_000);
+
+  it('a parameter passed BY VALUE', async () => {
+    const r = await build(subprogram('BYVAL', ['COPY lkarea.', '01  LK-N PIC S9(9) COMP-5.'], 'PROCEDURE DIVISION USING LK-AREA BY VALUE LK-N.'), ['lkarea.cpy', 'lkarea.cpy']);
+    expect(r.ok).toBe(false);
+    expect(r.messages).toContain(`PROGRAM-ID BYVAL (${r.source}): parameter 2 (LK-N) is passed BY VALUE; call mode passes every parameter BY REFERENCE`);
+  }, 60_000);
+
+  it('a using copybook that does not exist', async () => {
+    const r = await build(subprogram('NOCPY', ['COPY lkarea.'], 'PROCEDURE DIVISION USING LK-AREA.'), ['nosuch.cpy']);
+    expect(r.ok).toBe(false);
+    expect(r.messages).toMatch(/prog\.cbl: call mode parameter 1 \(using\) copybook nosuch\.cpy not found in /);
+  }, 60_000);
+
+  it('call mode without using, and using outside call mode, in cobolambda.json', () => {
+    for (const [settings, message] of [
+      [{ mode: 'call' }, 'programs.prog: call mode needs "using": one copybook per parameter of PROCEDURE DIVISION USING, in order'],
+      [{ mode: 'call', using: [] }, 'programs.prog: call mode needs "using"'],
+      [{ mode: 'call', using: 'lkarea.cpy' }, 'programs.prog: call mode needs "using"'],
+      [{ using: ['lkarea.cpy'] }, 'programs.prog.using is only read in call mode (this program\'s mode is raw)'],
+    ] as const) {
+      const dir = tempDir('call-config');
+      writeFileSync(join(dir, 'prog.cbl'), subprogram('P', [], 'PROCEDURE DIVISION.'));
+      writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs: { prog: settings } }));
+      expect(() => discoverPrograms(dir)).toThrow(ProgramDiscoveryError);
+      expect(() => discoverPrograms(dir)).toThrow(message);
+    }
+  });
+});
+
+describe('what cobc says a subprogram takes', () => {
+  it('reads the outermost program of a source with a nested one, and its ODO table at its largest', async () => {
+    const source = fixed(
+      'IDENTIFICATION DIVISION.',
+      'PROGRAM-ID. ACCT-OUTER.',
+      'DATA DIVISION.',
+      'LINKAGE SECTION.',
+      '01  LK-HEAD PIC X(3).',
+      '01  LK-TABLE.',
+      '    05  LK-N PIC 9(2).',
+      '    05  LK-ROW OCCURS 1 TO 10 DEPENDING ON LK-N PIC X(3).',
+      'PROCEDURE DIVISION USING LK-HEAD LK-TABLE.',
+      '    CALL "INNER" USING LK-HEAD',
+      '    GOBACK.',
+      'IDENTIFICATION DIVISION.',
+      'PROGRAM-ID. INNER.',
+      'DATA DIVISION.',
+      'LINKAGE SECTION.',
+      '01  LK-X PIC X(99).',
+      'PROCEDURE DIVISION USING LK-X.',
+      '    GOBACK.',
+      'END PROGRAM INNER.',
+      'END PROGRAM ACCT-OUTER.',
+    );
+    const dir = tempDir('call-probe');
+    writeFileSync(join(dir, 'nested.cbl'), source);
+    execFileSync('cobc', ['-C', '-fdump=LS', '-o', join(dir, 'nested.c'), join(dir, 'nested.cbl')], { cwd: dir });
+    const iface = readCallInterface(readFileSync(join(dir, 'nested.c'), 'utf8'), 'nested.cbl');
+    expect(iface).toEqual({
+      programId: 'ACCT-OUTER',
+      entry: 'ACCT__OUTER',
+      parameters: [
+        { name: 'LK-HEAD', length: 3 },
+        { name: 'LK-TABLE', length: 32 },
+      ],
+    });
+    expect(callStubSource(iface)).toContain('int cobolambda_call (unsigned char **areas) { return ACCT__OUTER (areas[0], areas[1]); }');
+  }, 60_000);
+});
