@@ -50,6 +50,19 @@ describe('call mode refuses what it cannot CALL, at build time', () => {
     );
   }, 60_000);
 
+  it('checks again when only a using copybook changes, though the program does not COPY it', async () => {
+    const source = subprogram('INLINE', ['01  LK-AREA PIC X(20).'], 'PROCEDURE DIVISION USING LK-AREA.');
+    const first = await build(source, ['lkarea.cpy']);
+    expect(first.messages).toBe('');
+    expect(first.ok).toBe(true);
+    const [spec] = discoverPrograms(first.dir);
+    expect((await compileProgram(spec!, join(first.dir, 'bin'), { cacheDir: join(first.dir, 'cache') })).cached).toBe(true);
+    writeFileSync(join(first.dir, 'copybooks', 'lkarea.cpy'), AREA_21);
+    const again = await compileProgram(spec!, join(first.dir, 'bin'), { cacheDir: join(first.dir, 'cache') });
+    expect(again.ok).toBe(false);
+    expect(again.messages).toContain('is 20 bytes in the program\'s LINKAGE SECTION, but');
+  }, 120_000);
+
   it('a program with a LINKAGE SECTION but no PROCEDURE DIVISION USING', async () => {
     const r = await build(subprogram('NOUSING', ['COPY lkarea.'], 'PROCEDURE DIVISION.'), ['lkarea.cpy']);
     expect(r.ok).toBe(false);
