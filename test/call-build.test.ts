@@ -3,7 +3,7 @@
 // the copybook; nothing is written for it.
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { compileProgram } from '../layer/build.ts';
 import { readCallInterface, callStubSource } from '../layer/call-driver.ts';
@@ -124,6 +124,61 @@ describe('call mode refuses what it cannot CALL, at build time', () => {
       expect(() => discoverPrograms(dir)).toThrow(message);
     }
   });
+});
+
+describe('a call-mode program with subprograms', () => {
+  it('CALLs a nested program and one linked through subprograms, all in one executable', async () => {
+    const dir = tempDir('call-subprograms');
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(
+      join(dir, 'outer.cbl'),
+      fixed(
+        'IDENTIFICATION DIVISION.',
+        'PROGRAM-ID. OUTERPGM.',
+        'DATA DIVISION.',
+        'LINKAGE SECTION.',
+        '01  LK-AREA PIC X(20).',
+        'PROCEDURE DIVISION USING LK-AREA.',
+        '    CALL "NESTED" USING LK-AREA',
+        '    CALL "LINKED" USING LK-AREA',
+        '    GOBACK.',
+        'IDENTIFICATION DIVISION.',
+        'PROGRAM-ID. NESTED.',
+        'DATA DIVISION.',
+        'LINKAGE SECTION.',
+        '01  LK-X PIC X(20).',
+        'PROCEDURE DIVISION USING LK-X.',
+        '    MOVE "nested" TO LK-X (1:6)',
+        '    GOBACK.',
+        'END PROGRAM NESTED.',
+        'END PROGRAM OUTERPGM.',
+      ),
+    );
+    writeFileSync(join(dir, 'lib', 'linked.cbl'), subprogram('LINKED', ['01  LK-Y PIC X(20).'], 'PROCEDURE DIVISION USING LK-Y.\n           MOVE "linked" TO LK-Y (8:6)'));
+    writeFileSync(join(dir, 'area.cpy'), fixed('01  AREA PIC X(20).'));
+    writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs: { outer: { mode: 'call', using: ['area.cpy'], subprograms: ['lib/linked.cbl'] } } }));
+    const [spec] = discoverPrograms(dir);
+    const r = await compileProgram(spec!, join(dir, 'bin'), { cacheDir: join(dir, 'cache') });
+    expect(r.messages).toBe('');
+    const run = spawnSync(join(dir, 'bin', 'outer'), [], { input: Buffer.from('x'.repeat(20)) });
+    expect(run.status).toBe(0);
+    expect(run.stdout.toString('latin1')).toBe('nestedxlinkedxxxxxxx\0\0\0\0');
+  }, 120_000);
+
+  it('takes exactly the bytes of its parameters on stdin when run by hand', async () => {
+    const dir = tempDir('call-by-hand');
+    writeFileSync(join(dir, 'prog.cbl'), subprogram('BYHAND', ['01  LK-AREA PIC X(5).'], 'PROCEDURE DIVISION USING LK-AREA.'));
+    writeFileSync(join(dir, 'area.cpy'), fixed('01  AREA PIC X(5).'));
+    writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs: { prog: { mode: 'call', using: ['area.cpy'] } } }));
+    const [spec] = discoverPrograms(dir);
+    expect((await compileProgram(spec!, join(dir, 'bin'), { cacheDir: join(dir, 'cache') })).ok).toBe(true);
+    for (const [input, message] of [['abc', 'got 3'], ['abcdefg', 'got more than 5']] as const) {
+      const run = spawnSync(join(dir, 'bin', 'prog'), [], { input: Buffer.from(input) });
+      expect(run.status).toBe(64);
+      expect(run.stdout.length).toBe(0);
+      expect(run.stderr.toString()).toBe(`cobolambda: BYHAND takes 5 bytes of parameters on stdin, ${message}\n`);
+    }
+  }, 120_000);
 });
 
 describe('what cobc says a subprogram takes', () => {
