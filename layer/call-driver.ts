@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RecordLayout } from '../runtime/src/codecs/copybook/layout.ts';
+import type { RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import type { ProgramSpec } from './programs.ts';
 import { MetadataError, usingLayouts } from './metadata.ts';
 import { copybooksOf, findCopybook } from './copybooks.ts';

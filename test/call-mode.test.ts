@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { callCodec } from '../runtime/src/codecs/call.ts';
 import { isDiagnostic } from '../runtime/src/codecs/codec.ts';
 import type { ProgramMetadata } from '../runtime/src/codecs/index.ts';
-import type { RecordLayout } from '../runtime/src/codecs/copybook/layout.ts';
+import type { RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
 import { buildProgramsLayer } from './support/project.ts';
 import { errorBody, startBootstrap, type BootstrapHandle } from './support/runtime-harness.ts';

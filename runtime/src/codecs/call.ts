@@ -11,8 +11,7 @@
 //      stackTrace, one JSON text each.
 import type { Codec } from './codec.ts';
 import { diagnostic } from '../diagnostic.ts';
-import { encodeRecord, decodeRecord, RecordDataError, type EncodeOptions } from './copybook/data.ts';
-import type { RecordLayout } from './copybook/layout.ts';
+import { encodeRecord, decodeRecord, RecordDataError, type EncodeOptions, type RecordLayout } from './copybook/index.ts';
 
 const RETURN_CODE_BYTES = 4;
 const MAX_PROBLEMS_SHOWN = 20;
