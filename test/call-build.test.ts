@@ -165,18 +165,21 @@ describe('a call-mode program with subprograms', () => {
     expect(run.stdout.toString('latin1')).toBe('nestedxlinkedxxxxxxx\0\0\0\0');
   }, 120_000);
 
-  it('takes exactly the bytes of its parameters on stdin when run by hand', async () => {
+  it('takes exactly the bytes of its parameters on stdin when run by hand (a PROGRAM-ID cobc renames in C)', async () => {
     const dir = tempDir('call-by-hand');
-    writeFileSync(join(dir, 'prog.cbl'), subprogram('BYHAND', ['01  LK-AREA PIC X(5).'], 'PROCEDURE DIVISION USING LK-AREA.'));
+    writeFileSync(join(dir, 'prog.cbl'), subprogram('BY-HAND', ['01  LK-AREA PIC X(5).'], 'PROCEDURE DIVISION USING LK-AREA.'));
     writeFileSync(join(dir, 'area.cpy'), fixed('01  AREA PIC X(5).'));
     writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs: { prog: { mode: 'call', using: ['area.cpy'] } } }));
     const [spec] = discoverPrograms(dir);
     expect((await compileProgram(spec!, join(dir, 'bin'), { cacheDir: join(dir, 'cache') })).ok).toBe(true);
+    const exact = spawnSync(join(dir, 'bin', 'prog'), [], { input: Buffer.from('abcde') });
+    expect(exact.status).toBe(0);
+    expect(exact.stdout.toString('latin1')).toBe('abcde\0\0\0\0');
     for (const [input, message] of [['abc', 'got 3'], ['abcdefg', 'got more than 5']] as const) {
       const run = spawnSync(join(dir, 'bin', 'prog'), [], { input: Buffer.from(input) });
       expect(run.status).toBe(64);
       expect(run.stdout.length).toBe(0);
-      expect(run.stderr.toString()).toBe(`cobolambda: BYHAND takes 5 bytes of parameters on stdin, ${message}\n`);
+      expect(run.stderr.toString()).toBe(`cobolambda: BY-HAND takes 5 bytes of parameters on stdin, ${message}\n`);
     }
   }, 120_000);
 });
