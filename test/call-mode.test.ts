@@ -268,6 +268,14 @@ describe('abends: the same errors as raw mode', () => {
     expect((await invoke('abender', { abMode: 'fine' })).response).toEqual({ abMode: 'fine', abResult: 42, abNote: 'returned' });
   });
 
+  it('never returns: Function.ProgramTimeout before the deadline in both modes, and the environment serves again', async () => {
+    for (const [name, event] of [['abender', JSON.stringify({ abMode: 'hang' })], ['abendraw', 'hang']] as const) {
+      const out = await bootstraps.get(name)!.invoke(event, { deadlineMs: Date.now() + 2_000 });
+      expect(errorBody(out)).toMatchObject({ errorType: 'Function.ProgramTimeout', errorMessage: expect.stringMatching(new RegExp(`^program ${name} was stopped after [\\d.]+ seconds, before the invocation's deadline`)) });
+    }
+    expect((await invoke('abender', { abMode: 'fine' })).response).toMatchObject({ abResult: 42 });
+  });
+
   it('pins what those errors are', async () => {
     expect((await invoke('abender', { abMode: 'subscript' })).error).toMatchObject({
       errorType: 'Function.ProgramExitError',

@@ -26,6 +26,10 @@
                WHEN "segv"
                    CALL "getpid" RETURNING WS-PID
                    CALL "kill" USING BY VALUE WS-PID BY VALUE 11
+               WHEN "hang"
+                   PERFORM UNTIL 1 = 2
+                       CALL "C$SLEEP" USING 1
+                   END-PERFORM
                WHEN "rc"
                    MOVE "returning 12" TO AB-NOTE
                    MOVE 12 TO RETURN-CODE
