@@ -129,7 +129,7 @@ export function programInputFiles(spec: ProgramSpec): string[] {
       .map((e) => join(dir, e.name)),
   );
   // A call-mode `using` copybook may sit outside the copybook path (a relative path).
-  const using = (spec.using ?? []).flatMap((u) => findCopybook(u, spec.copybookDirs) ?? []);
+  const using = (spec.using ?? []).flatMap((u) => findCopybook(u.copybook, spec.copybookDirs) ?? []);
   const config = join(cobolDir, CONFIG_FILE);
   return [spec.source, ...spec.subprograms, ...copybooks, ...using, ...(existsSync(config) ? [config] : [])];
 }

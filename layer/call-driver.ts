@@ -165,7 +165,7 @@ export async function writeCallStub(spec: ProgramSpec, cobcArgs: string[], cwd: 
 export function callKeyParts(spec: ProgramSpec): string[] {
   if (spec.mode !== 'call') return [];
   const parts = [`driver:${callDriverFingerprint()}`];
-  for (const copybook of spec.using ?? []) {
+  for (const { copybook } of spec.using ?? []) {
     const file = findCopybook(copybook, spec.copybookDirs);
     parts.push(`using:${copybook}:${file ?? 'missing'}`);
     if (!file) continue;

@@ -110,12 +110,12 @@ describe('call mode refuses what it cannot CALL, at build time', () => {
     expect(r.messages).toMatch(/prog\.cbl: call mode parameter 1 \(using\) copybook nosuch\.cpy not found in /);
   }, 60_000);
 
-  it('call mode without using, and using outside call mode, in cobolambda.json', () => {
+  it('call mode without using, or with a using that is not copybooks, in cobolambda.json', () => {
     for (const [settings, message] of [
-      [{ mode: 'call' }, 'programs.prog: call mode needs "using": one copybook per parameter of PROCEDURE DIVISION USING, in order'],
-      [{ mode: 'call', using: [] }, 'programs.prog: call mode needs "using"'],
-      [{ mode: 'call', using: 'lkarea.cpy' }, 'programs.prog: call mode needs "using"'],
-      [{ using: ['lkarea.cpy'] }, 'programs.prog.using is only read in call mode (this program\'s mode is raw)'],
+      [{ mode: 'call' }, 'programs.prog needs "using" in mode "call"'],
+      [{ mode: 'call', using: [] }, 'programs.prog.using is []; expected at least 1 entry'],
+      [{ mode: 'call', using: 'lkarea.cpy' }, 'programs.prog.using is "lkarea.cpy"; expected an array'],
+      [{ mode: 'call', using: [5] }, 'programs.prog.using["0"] is 5; expected a copybook file name, or {"copybook": "name.cpy"'],
     ] as const) {
       const dir = tempDir('call-config');
       writeFileSync(join(dir, 'prog.cbl'), subprogram('P', [], 'PROCEDURE DIVISION.'));

@@ -11,7 +11,7 @@
 //      stackTrace, one JSON text each.
 import type { Codec } from './codec.ts';
 import { diagnostic } from '../diagnostic.ts';
-import { encodeRecord, decodeRecord, RecordDataError, type EncodeOptions, type RecordLayout } from './copybook/index.ts';
+import { encodeRecord, decodeRecord, parseEventJson, RecordDataError, type EncodeOptions, type RecordLayout } from './copybook/index.ts';
 
 const RETURN_CODE_BYTES = 4;
 const MAX_PROBLEMS_SHOWN = 20;
@@ -25,7 +25,7 @@ export function callCodec(program: string, parameters: RecordLayout[], options: 
     encodeInput(event) {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(event.toString('utf8'));
+        parsed = parseEventJson(event.toString('utf8'));
       } catch (err) {
         return diagnostic('Function.InvalidEvent', `call mode: the event is not JSON (${(err as Error).message})`);
       }
