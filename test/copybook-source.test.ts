@@ -2,8 +2,12 @@
 // characters, REPLACING with tags, the choice of an 01 record, and the errors for
 // what cobc refuses too. Layouts of whole copybooks are checked against cobc in
 // copybook-estates.test.ts; these are the edge cases, one at a time.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCopybook, flattenLayout, encodeRecord } from '../runtime/src/codecs/copybook/index.ts';
+import { parseCopybook, flattenLayout, encodeRecord, CopybookError } from '../runtime/src/codecs/copybook/index.ts';
+import { tempDir } from './support/cobc.ts';
 import { refusal } from './support/copybook.ts';
 
 const seq = (n: number) => String(n * 100).padStart(6, '0');
@@ -22,9 +26,9 @@ describe('fixed format unless told otherwise, as cobc reads', () => {
     expect(names(text)).toEqual(['CUST-ID', 'CUST-NAME']);
   });
 
-  it('a DOS end-of-file byte (^Z) at the end, even right after the text, is dropped; CR LF ends a line', () => {
+  it('a DOS end-of-file byte (^Z) starting a line is dropped, after the text it is refused, as cobc does; CR LF ends a line', () => {
     expect(names(`${body}\n\x1a`)).toEqual(['CUST-ID', 'CUST-NAME']);
-    expect(names(`${body.replace(/ +$/, '')}\x1a`)).toEqual(['CUST-ID', 'CUST-NAME']);
+    expect(refusal(`${body.replace(/ +CUSTREC $/, '')}\x1a`).message).toMatch(/control character X'1A'/);
     expect(names(`${body.replaceAll('\n', '\r\n')}\r\n\x1a\x1a`)).toEqual(['CUST-ID', 'CUST-NAME']);
     // cobc drops a ^Z that starts a line, so the rest of the line moves one column left
     const shifted = refusal(`       01 R.\n\x1a      05 A PIC X.`);
@@ -100,6 +104,12 @@ describe('several 01 records', () => {
     expect(encodeRecord(total, { rptTotal: 42 }).toString()).toBe('000000042');
   });
 
+  it('only the chosen record is parsed: another may use what is not supported', () => {
+    const text = `${report}\n       01  WORK-AREA.\n           05  WORK-PTR USAGE POINTER.\n           05  WORK-N PIC S9(4) COMP SYNC.`;
+    expect(parseCopybook(text, { fileName: 'trnrpt.cpy', record: 'REPORT-DETAIL' }).length).toBe(11);
+    expect(refusal(text, { record: 'WORK-AREA' }).message).toMatch(/USAGE POINTER is not supported/);
+  });
+
   it('without it the error says there are several and lists them; a wrong name lists them too', () => {
     const err = refusal(report, { fileName: 'trnrpt.cpy' });
     expect(err.message).toBe(
@@ -133,5 +143,47 @@ describe('what cobc refuses, said plainly', () => {
     const err = refusal('       01 R.\n           05 A PIC S9(4) COMP-0.');
     expect(err.clause).toBe('USAGE COMP-0');
     expect(err.message).toMatch(/not supported: cobc 3\.1 does not implement it either/);
+  });
+});
+
+describe('cobc reads the same text the same way', () => {
+  const dir = tempDir('copybook-source');
+  const r = '       01 R.\n';
+  const cases: Array<[string, string]> = [
+    ['a sequence-number-only line', `${r}000250\n           05 A PIC X(3).\n`],
+    ['^Z alone on the last line', `${r}           05 A PIC X(3).\n\x1a`],
+    ['^Z right after the last text', `${r}           05 A PIC X(3).\x1a`],
+    ['^Z starting a line (shifts it)', `${r}\x1a      05 A PIC X(3).\n`],
+    ['form feed in a word', `${r}           05 A\x0c PIC X(3).\n`],
+    ['lone CR in a word', `${r}           05 A\r PIC X(3).\n`],
+    ['control characters in columns 1-6 and 73-', `\x0c\x01  \x7f  01 R.\n${'           05 A PIC X(3).'.padEnd(72)}\x00\x0b\n`],
+    ['CR LF and tabs', `${r}\t    05 A\tPIC X(3).\r\n\t    05 B\tPIC 9.\r\n`],
+    ['free text, no directive', '01 R.\n  05 A PIC X(3).\n'],
+    ['>>SOURCE FREE from column 8', `       >>SOURCE FORMAT IS FREE\n01 R.\n  05 A PIC X(3). *> c\n`],
+    ['>>SOURCE FREE in column 1', `>>SOURCE FORMAT IS FREE\n01 R.\n  05 A PIC X(3).\n`],
+  ];
+
+  it.each(cases)('%s', (_label, text) => {
+    const name = `c${cases.findIndex(([, t]) => t === text)}`;
+    writeFileSync(join(dir, `${name}.cpy`), text, 'latin1');
+    writeFileSync(
+      join(dir, `${name}.cbl`),
+      `       IDENTIFICATION DIVISION.\n       PROGRAM-ID. P.\n       DATA DIVISION.\n       WORKING-STORAGE SECTION.\n       COPY ${name}.\n       PROCEDURE DIVISION.\n           DISPLAY FUNCTION BYTE-LENGTH(R)\n           STOP RUN.\n`,
+    );
+    let cobc: number | string;
+    try {
+      execFileSync('cobc', ['-x', '-I', dir, '-o', join(dir, name), join(dir, `${name}.cbl`)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      cobc = Number(execFileSync(join(dir, name)).toString());
+    } catch {
+      cobc = 'refused';
+    }
+    let ours: number | string;
+    try {
+      ours = parseCopybook(text, { fileName: `${name}.cpy` }).length;
+    } catch (err) {
+      expect(err).toBeInstanceOf(CopybookError);
+      ours = 'refused';
+    }
+    expect(ours).toBe(cobc);
   });
 });

@@ -58,19 +58,20 @@ const CLAUSE_WORDS = new Set([
 
 /**
  * The record a copybook describes: its 01/77 item (the one named `record` when it
- * has several), or a level-0 item named after the file holding its entries.
+ * has several), or a level-0 item named after the file holding its entries. Only
+ * the chosen record's entries are parsed: another record may use what is not supported.
  */
 export function parseItemTree(tokens: Token[], file: string, record?: string): Entry {
-  const entries = parseEntries(tokens, file);
-  if (entries.length === 0) throw new CopybookError(file, 1, 'copybook', 'no data description entries');
-  return buildTree(entries, file, record);
+  const sentences = splitSentences(tokens);
+  if (sentences.length === 0) throw new CopybookError(file, 1, 'copybook', 'no data description entries');
+  return buildTree(recordSentences(sentences, file, record).map(parseEntry), file);
 }
 
 // ---------------------------------------------------------------------------
 // Entries
 
-function parseEntries(tokens: Token[], file: string): Entry[] {
-  const entries: Entry[] = [];
+function splitSentences(tokens: Token[]): Token[][] {
+  const sentences: Token[][] = [];
   let i = 0;
   while (i < tokens.length) {
     const start = tokens[i]!;
@@ -80,13 +81,48 @@ function parseEntries(tokens: Token[], file: string): Entry[] {
       throw new CopybookError(start.file, tokens[tokens.length - 1]!.line, 'entry', 'the last entry does not end with a period');
     }
     i++; // the period
-    if (sentence.length === 0) continue;
-    entries.push(parseEntry(sentence, file));
+    if (sentence.length > 0) sentences.push(sentence);
   }
-  return entries;
+  return sentences;
 }
 
-function parseEntry(t: Token[], _file: string): Entry {
+/** The entries (as sentences) of the record to map: the one named `record`, the only one, or all when there is no 01/77. */
+function recordSentences(sentences: Token[][], file: string, record: string | undefined): Token[][] {
+  const isRecordStart = (s: Token[]): boolean => s[0]!.kind === 'word' && /^0?1$|^77$/.test(s[0]!.text);
+  const starts = sentences.flatMap((s, k) => (isRecordStart(s) ? [k] : []));
+  const nameOf = (s: Token[]): string => (s[1]?.kind === 'word' && !CLAUSE_WORDS.has(s[1].text.toUpperCase()) ? s[1].text.toUpperCase() : 'FILLER');
+  const entryClause = (s: Token[]): string => `${levelText(Number(s[0]!.text))} ${nameOf(s)}`;
+  if (starts.length === 0) {
+    if (record !== undefined) {
+      throw new CopybookError(file, sentences[0]![0]!.line, `record ${record.toUpperCase()}`, 'the copybook has no 01/77 records to choose from: its items make one record');
+    }
+    return sentences;
+  }
+  const first = sentences[starts[0]!]!;
+  if (starts[0] !== 0) {
+    parseEntry(sentences[0]!); // what is wrong with the first entry, when something is
+    throw new CopybookError(first[0]!.file, first[0]!.line, entryClause(first), 'a level 01/77 record must come first in the copybook');
+  }
+  const names = starts.map((k) => nameOf(sentences[k]!));
+  const wanted = record?.toUpperCase();
+  const chosen = wanted === undefined ? 0 : names.indexOf(wanted);
+  if (chosen < 0) {
+    throw new CopybookError(file, first[0]!.line, `record ${wanted}`, `the copybook has no 01/77 record named ${wanted} (its records: ${names.join(', ')})`);
+  }
+  if (wanted === undefined && starts.length > 1) {
+    const second = sentences[starts[1]!]!;
+    const example = `{"copybook": "${file.replace(/^.*[\\/]/, '')}", "record": "${names[0]}"}`;
+    throw new CopybookError(
+      second[0]!.file,
+      second[0]!.line,
+      entryClause(second),
+      `the copybook describes ${starts.length} records (${names.join(', ')}); name the one to map with "record" (for example ${example})`,
+    );
+  }
+  return sentences.slice(starts[chosen], starts[chosen + 1]);
+}
+
+function parseEntry(t: Token[]): Entry {
   const first = t[0]!;
   const fail = (clause: string, problem: string, at: Token = first): never => {
     throw new CopybookError(at.file, at.line, clause, problem);
@@ -313,44 +349,18 @@ function literalText(value: FieldValue): string {
 // ---------------------------------------------------------------------------
 // Tree
 
-function buildTree(entries: Entry[], file: string, record: string | undefined): Entry {
-  const firstLevel = entries[0]!.level;
-  const recordLevels = entries.filter((e) => e.level === 1 || e.level === 77);
+function buildTree(entries: Entry[], file: string): Entry {
   let root: Entry;
   let rest: Entry[];
-  if (recordLevels.length > 0) {
-    if (firstLevel !== 1 && firstLevel !== 77) {
-      const e = recordLevels[0]!;
-      throw new CopybookError(e.file, e.line, `${levelText(e.level)} ${e.name}`, 'a level 01/77 record must come first in the copybook');
-    }
-    const names = recordLevels.map((r) => r.name).join(', ');
-    const wanted = record?.toUpperCase();
-    const chosen = wanted === undefined ? 0 : recordLevels.findIndex((r) => r.name === wanted);
-    if (chosen < 0) {
-      throw new CopybookError(file, recordLevels[0]!.line, `record ${wanted}`, `the copybook has no 01/77 record named ${wanted} (its records: ${names})`);
-    }
-    if (wanted === undefined && recordLevels.length > 1) {
-      const e = recordLevels[1]!;
-      throw new CopybookError(
-        e.file,
-        e.line,
-        `${levelText(e.level)} ${e.name}`,
-        `the copybook describes ${recordLevels.length} records (${names}); name the one to map with "record" (for example {"copybook": "${file.replace(/^.*[\\/]/, '')}", "record": "${recordLevels[0]!.name}"})`,
-      );
-    }
-    root = recordLevels[chosen]!;
-    const start = entries.indexOf(root);
-    const end = entries.findIndex((e, k) => k > start && (e.level === 1 || e.level === 77));
-    rest = entries.slice(start + 1, end < 0 ? undefined : end);
-    // The chosen record is mapped on its own: what it redefines among the other records does not matter.
+  if (entries[0]!.level === 1 || entries[0]!.level === 77) {
+    root = entries[0]!;
+    rest = entries.slice(1);
+    // The record is mapped on its own: what it redefines among the copybook's other records does not matter.
     delete root.redefines;
     if (root.level === 77 && rest.some((e) => e.level !== 88)) {
       throw new CopybookError(root.file, root.line, `77 ${root.name}`, 'a level 77 item cannot have subordinate items');
     }
   } else {
-    if (record !== undefined) {
-      throw new CopybookError(file, entries[0]!.line, `record ${record.toUpperCase()}`, 'the copybook has no 01/77 records to choose from: its items make one record');
-    }
     const base = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '').toUpperCase();
     root = { level: 0, name: base, file, line: 1, values88: [], children: [] };
     rest = entries;

@@ -38,13 +38,13 @@ const FORMAT_DIRECTIVE = /^(?:>>\s?SOURCE\s+(?:FORMAT\s+)?(?:IS\s+)?([A-Z]+)|\$S
 
 /**
  * The program text of each line, as cobc's preprocessor reads it: a DOS end-of-file
- * byte (^Z) at the start of a line or at the end of the file is dropped, CR LF ends a
- * line. In fixed format a line shorter than 7 characters is blank (a lone sequence
+ * byte (^Z) at the start of a line is dropped (elsewhere it is a control character
+ * like any other), CR LF ends a line. In fixed format a line shorter than 7 characters is blank (a lone sequence
  * number), columns 1-6 and 73- are ignored and column 7 is the indicator. Comments
  * are removed and continuation lines joined.
  */
 export function sourceSegments(text: string, file: string, format: SourceFormat): Segment[] {
-  const lines = text.replace(/\x1a+$/, '').split('\n').map((l) => l.replace(/\r$/, '').replace(/^\x1a+/, ''));
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, '').replace(/^\x1a+/, ''));
   let current = format;
   const segments: Segment[] = [];
   lines.forEach((raw, index) => {
