@@ -1,6 +1,6 @@
 // The call-mode samples served by `dev` and called with the AWS CLI, as a user would after `npm start`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,11 +25,13 @@ function sampleDir(): string {
 
 let server: DevServer;
 let url: string;
+// AWS CLI v2 reads --payload as base64 unless told otherwise; v1 takes it as is.
+const cliV2 = /aws-cli\/2\./.test(execFileSync('aws', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
 
 /** `aws lambda invoke`: the CLI's own output, the payload file, and the log tail. */
 async function awsInvoke(fn: string, payload: string): Promise<{ cli: Record<string, unknown>; payload: unknown; log: string }> {
   const out = join(tempDir('call-dev-out'), 'out.json');
-  const { stdout } = await run('aws', ['lambda', 'invoke', '--endpoint-url', url, '--function-name', fn, '--payload', payload, '--log-type', 'Tail', out], { env: AWS_ENV });
+  const { stdout } = await run('aws', ['lambda', 'invoke', '--endpoint-url', url, '--function-name', fn, '--payload', payload, ...(cliV2 ? ['--cli-binary-format', 'raw-in-base64-out'] : []), '--log-type', 'Tail', out], { env: AWS_ENV });
   const cli = JSON.parse(stdout) as Record<string, unknown>;
   return { cli, payload: JSON.parse(readFileSync(out, 'utf8')), log: Buffer.from(String(cli.LogResult), 'base64').toString() };
 }
