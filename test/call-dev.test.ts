@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { DevServer } from '../dev/dev-server.ts';
 import { callExampleEvent } from '../layer/metadata.ts';
 import { tempDir } from './support/cobc.ts';
+import { startDevCli } from './support/dev-cli.ts';
 
 const run = promisify(execFile);
 const AWS_ENV = { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_DEFAULT_REGION: 'us-east-1', AWS_REGION: 'us-east-1' };
@@ -71,4 +72,28 @@ describe('call mode through dev and the AWS CLI', () => {
     expect((await awsInvoke('intcalc', examples.intcalc!)).payload).toMatchObject([{}, { isInterest: 129.45, isMessage: 'OK' }]);
     expect((await awsInvoke('acctinq', examples.acctinq!)).payload).toMatchObject({ caCustomerName: 'ADA LOVELACE', caResponseCode: '00' });
   });
+});
+
+describe('what `npm start` prints for call-mode functions', () => {
+  it('an aws command whose payload is built from the copybooks, working as printed', async () => {
+    const { dev, output } = await startDevCli(['--cobol', sampleDir(), '--port', '0'], { cwd: tempDir('call-dev-cli'), env: AWS_ENV });
+    try {
+      const lines = output.split('\n').map((l) => l.trim());
+      const commandFor = (fn: string) => lines.slice(lines.findIndex((l) => l.startsWith(`${fn}  (call,`))).find((l) => l.startsWith('aws lambda invoke '))!;
+      for (const [fn, expected] of [
+        ['acctinq', '"caCustomerName":"ADA LOVELACE"'],
+        ['intcalc', '"isInterest":129.45'],
+      ] as const) {
+        const command = commandFor(fn);
+        expect(command).toContain(`--function-name ${fn}`);
+        const cwd = tempDir('call-dev-cli-run');
+        const { stdout } = await run('sh', ['-c', command], { cwd, env: AWS_ENV });
+        expect(stdout).toContain('"StatusCode": 200');
+        expect(stdout).not.toContain('FunctionError');
+        expect(readFileSync(join(cwd, 'out.json'), 'utf8')).toContain(expected);
+      }
+    } finally {
+      dev.kill('SIGINT');
+    }
+  }, 240_000);
 });
