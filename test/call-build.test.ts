@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { compileProgram } from '../layer/build.ts';
 import { readCallInterface, callStubSource } from '../layer/call-driver.ts';
 import { discoverPrograms, ProgramDiscoveryError } from '../layer/programs.ts';
+import { programMetadata } from '../layer/metadata.ts';
+import { callCodec } from '../runtime/src/codecs/call.ts';
 import { tempDir } from './support/cobc.ts';
 
 const fixed = (...lines: string[]) => lines.map((l) => `       ${l}`).join('\n') + '\n';
@@ -181,6 +183,23 @@ describe('a call-mode program with subprograms', () => {
       expect(run.stdout.length).toBe(0);
       expect(run.stderr.toString()).toBe(`cobolambda: BY-HAND takes 5 bytes of parameters on stdin, ${message}\n`);
     }
+  }, 120_000);
+});
+
+describe('record settings apply to the parameters', () => {
+  it('fields as base64: any bytes through the area, a newline and 0xFF included', async () => {
+    const dir = tempDir('call-settings');
+    writeFileSync(join(dir, 'blob.cbl'), subprogram('BLOB', ['COPY blobarea.'], 'PROCEDURE DIVISION USING LK-AREA.\n           MOVE LK-BLOB TO LK-COPY'));
+    writeFileSync(join(dir, 'blobarea.cpy'), fixed('01  LK-AREA.', '    05  LK-BLOB PIC X(4).', '    05  LK-COPY PIC X(4).'));
+    writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs: { blob: { mode: 'call', using: ['blobarea.cpy'], fields: { 'LK-BLOB': 'base64', 'LK-COPY': 'base64' } } } }));
+    const [spec] = discoverPrograms(dir);
+    expect((await compileProgram(spec!, join(dir, 'bin'), { cacheDir: join(dir, 'cache') })).ok).toBe(true);
+    const codec = callCodec('blob', programMetadata(spec!).using!);
+    const areas = codec.encodeInput(Buffer.from(JSON.stringify({ lkBlob: Buffer.from([0x00, 0x0a, 0xff, 0x80]).toString('base64') })));
+    expect(Buffer.isBuffer(areas) && areas.subarray(0, 4).toString('hex')).toBe('000aff80');
+    const run = spawnSync(join(dir, 'bin', 'blob'), [], { input: areas as Buffer });
+    const answer = codec.decodeOutput({ stdout: run.stdout, exitCode: run.status! });
+    expect(JSON.parse(answer.toString())).toEqual({ lkBlob: 'AAr/gA==', lkCopy: 'AAr/gA==' });
   }, 120_000);
 });
 
