@@ -3,7 +3,7 @@
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join, resolve, basename, extname } from 'node:path';
 import type { RecordSettings } from '../runtime/src/codecs/copybook/record-settings.ts';
-import { configProblems, IO_MODES } from './config-schema.ts';
+import { configProblems, IO_MODES, type LambdaRuntime } from './config-schema.ts';
 
 export type IoMode = (typeof IO_MODES)[number];
 
@@ -28,6 +28,8 @@ export interface ProgramSettings {
   subprograms?: string[];
   /** A payload to try the function with; `dev` prints it in its example commands. */
   example?: string;
+  /** `provided.al2023` (default) or `nodejs24.x` (Lambda's Node runs the bootstrap; the layer has no Node). */
+  runtime?: LambdaRuntime;
   /** record mode: how text fields are JSON strings, per-field overrides, REDEFINES chosen by a discriminator. */
   encoding?: RecordSettings['encoding'];
   fields?: RecordSettings['fields'];
@@ -64,6 +66,7 @@ export interface ProgramSpec {
   memorySizeMb: number;
   environment: Record<string, string>;
   example?: string;
+  runtime: LambdaRuntime;
   /** record mode: settings applied to the input and output layouts. */
   record: RecordSettings;
   /**
@@ -239,6 +242,7 @@ function toSpec(
     memorySizeMb,
     environment: settings.environment ?? {},
     example: settings.example,
+    runtime: settings.runtime ?? 'provided.al2023',
     record: {
       ...(settings.encoding ? { encoding: settings.encoding } : {}),
       ...(settings.fields ? { fields: settings.fields } : {}),
