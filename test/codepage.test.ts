@@ -79,9 +79,9 @@ describe('record translation against cobc', () => {
       expect(ebcdic.subarray(30, 34)).toEqual(rec.subarray(30, 34));
       expect(translateRecord(EMPMAST, ebcdic, 'to-native')).toEqual(rec);
     }
-    // Zoned S9(3)V9, as IBM writes them: -12.3 → F0 F1 F2 D3, +40.0 → F4 F0 F0 C0, -0.9 → F0 F0 F0 D9.
+    // Zoned S9(3)V9, as IBM writes them: -12.3 → F0 F1 F2 D3, +40.0 → F0 F4 F0 C0, -0.9 → F0 F0 F0 D9.
     const hours = (i: number) => translateRecord(EMPMAST, native.subarray(i * 40, (i + 1) * 40), 'to-ebcdic').subarray(34, 38).toString('hex');
-    expect([hours(0), hours(1), hours(2)]).toEqual(['f0f1f2d3', 'f4f0f0c0', 'f0f0f0d9']);
+    expect([hours(0), hours(1), hours(2)]).toEqual(['f0f1f2d3', 'f0f4f0c0', 'f0f0f0d9']);
     // And the native bytes are GnuCOBOL's ASCII signs ("0123" with 3 overpunched as 's').
     expect(native.subarray(34, 38).toString('latin1')).toBe('012s');
   });
