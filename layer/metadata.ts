@@ -5,15 +5,16 @@ import type { ProgramSpec } from './programs.ts';
 import type { ProgramMetadata } from '../runtime/src/codecs/index.ts';
 import { parseCopybook, dialectForStd, CopybookError, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { findCopybook } from './copybooks.ts';
+import { batchMetadata } from './batch.ts';
 
 export class MetadataError extends Error {
   override name = 'MetadataError';
 }
 
-function loadLayout(spec: ProgramSpec, copybook: string, role: 'input' | 'output'): RecordLayout {
+function loadLayout(spec: ProgramSpec, copybook: string, role: string): RecordLayout {
   const file = findCopybook(copybook, spec.copybookDirs);
   if (!file) {
-    throw new MetadataError(`${spec.source}: record mode ${role} copybook ${copybook} not found in ${spec.copybookDirs.join(', ')}`);
+    throw new MetadataError(`${spec.source}: ${spec.mode} mode ${role} copybook ${copybook} not found in ${spec.copybookDirs.join(', ')}`);
   }
   try {
     return parseCopybook(readFileSync(file, 'latin1'), {
@@ -39,5 +40,6 @@ export function programMetadata(spec: ProgramSpec): ProgramMetadata {
     meta.input = loadLayout(spec, spec.input!, 'input');
     meta.output = loadLayout(spec, spec.output!, 'output');
   }
+  if (spec.batch) meta.batch = batchMetadata(spec.batch, spec.cobcFlags, (copybook, role) => loadLayout(spec, copybook, role));
   return meta;
 }

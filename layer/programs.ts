@@ -2,11 +2,12 @@
 // through `discoverPrograms`, so a program means the same thing everywhere.
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join, resolve, basename, extname } from 'node:path';
+import { batchSpec, type BatchSettings, type BatchSpec } from './batch.ts';
 
-export type IoMode = 'raw' | 'lines' | 'record' | 'http';
+export type IoMode = 'raw' | 'lines' | 'record' | 'http' | 'batch';
 
 /** Per-program settings a user may put in `cobol/cobolambda.json` under `programs.<name>`. */
-export interface ProgramSettings {
+export interface ProgramSettings extends BatchSettings {
   /** cobc dialect, passed as `-std=<std>` (e.g. `ibm`, `mf`, `default`). */
   std?: string;
   /** Extra cobc flags, appended after cobolambda's own. */
@@ -44,6 +45,8 @@ export interface ProgramSpec {
   memorySizeMb: number;
   environment: Record<string, string>;
   example?: string;
+  /** batch mode: files by DD name, RETURN-CODE limit, S3 access. */
+  batch?: BatchSpec;
 }
 
 export interface ProjectConfig {
@@ -54,7 +57,7 @@ export const CONFIG_FILE = 'cobolambda.json';
 export const SOURCE_EXTENSIONS = ['.cbl', '.cob'];
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_MEMORY_MB = 256;
-const IO_MODES: readonly IoMode[] = ['raw', 'lines', 'record', 'http'];
+const IO_MODES: readonly IoMode[] = ['raw', 'lines', 'record', 'http', 'batch'];
 
 // Lambda's handler string is free-form, but this one is also a file name under
 // /opt/bin and a function name: keep to what both allow.
@@ -200,6 +203,9 @@ function toSpec(
     memorySizeMb,
     environment: settings.environment ?? {},
     example: settings.example,
+    ...(mode === 'batch'
+      ? { batch: batchSpec(settings, settings.environment ?? {}, (path, message) => { throw new ProgramDiscoveryError(`${where}.${path}: ${message}`); }) }
+      : {}),
   };
 }
 

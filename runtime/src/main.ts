@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     await client.postInitError(handler.error).catch(() => {});
     process.exit(1);
   }
-  const codec = codecFor(handler.name, programDir);
+  const maxResponseBytes = envNumber('COBOLAMBDA_MAX_RESPONSE_BYTES', LAMBDA_MAX_RESPONSE);
+  const codec = codecFor(handler.name, programDir, { maxResponseBytes, env: process.env });
   if (!('encodeInput' in codec)) {
     writeLog(codec.errorMessage);
     await client.postInitError(codec).catch(() => {});
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     codec,
     baseEnv,
     deadlineMarginMs: envNumber('COBOLAMBDA_DEADLINE_MARGIN_MS', 500),
-    maxResponseBytes: envNumber('COBOLAMBDA_MAX_RESPONSE_BYTES', LAMBDA_MAX_RESPONSE),
+    maxResponseBytes,
     stderrLimitBytes: envNumber('COBOLAMBDA_STDERR_LIMIT_BYTES', 256 * 1024),
     jsonLogs: process.env.AWS_LAMBDA_LOG_FORMAT === 'JSON',
     writeLog,

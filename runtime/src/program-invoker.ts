@@ -3,7 +3,7 @@
 // The output codec is handed the event too: http mode answers in the request's payload format.
 import type { InvocationContext } from './context.ts';
 import { diagnostic, type Diagnostic } from './diagnostic.ts';
-import { isDiagnostic, type Codec } from './codecs/codec.ts';
+import { isDiagnostic, type Codec, type FileSession } from './codecs/codec.ts';
 import { runProgram, type RunOutcome } from './program-runner.ts';
 import { StderrLog } from './stderr-log.ts';
 
@@ -23,16 +23,29 @@ export interface ProgramInvokerOptions {
 
 export type InvocationResult = { ok: true; response: Buffer } | { ok: false; error: Diagnostic };
 
+const isDiagnosticValue = (v: FileSession | Diagnostic): v is Diagnostic => 'errorType' in v;
+
 const SIGNAL_NUMBERS: Record<string, number> = { SIGSEGV: 11, SIGKILL: 9, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGTERM: 15 };
 
 export class ProgramInvoker {
   constructor(private readonly options: ProgramInvokerOptions) {}
 
   async invoke(event: Buffer, context: InvocationContext): Promise<InvocationResult> {
-    const { codec, programName } = this.options;
+    const { codec } = this.options;
     const stdin = codec.encodeInput(event);
     if (isDiagnostic(stdin)) return { ok: false, error: stdin };
+    if (!codec.openSession) return this.run(event, context, stdin);
+    const session = await codec.openSession(event, context);
+    if (isDiagnosticValue(session)) return { ok: false, error: session };
+    try {
+      return await this.run(event, context, stdin, session);
+    } finally {
+      await session.dispose();
+    }
+  }
 
+  private async run(event: Buffer, context: InvocationContext, stdin: Buffer, session?: FileSession): Promise<InvocationResult> {
+    const { codec, programName } = this.options;
     const stderr = new StderrLog({
       requestId: context.requestId,
       json: this.options.jsonLogs,
@@ -43,13 +56,18 @@ export class ProgramInvoker {
     const outcome = await runProgram({
       file: this.options.programFile,
       stdin,
-      env: { ...this.programEnv(context), ...codec.programEnv?.(event) },
+      env: { ...this.programEnv(context), ...codec.programEnv?.(event), ...session?.env },
       killAtMs: context.deadlineMs - this.options.deadlineMarginMs,
       maxStdoutBytes: this.options.maxResponseBytes,
       stderr,
     });
     const tail = stderr.lastLines();
 
+    if (session && outcome.kind === 'exited') {
+      // The session judges the exit status (a batch step's RETURN-CODE up to its maximum is success).
+      const response = await session.finish({ code: outcome.code, stdout: outcome.stdout, stderrTail: tail });
+      return isDiagnostic(response) ? { ok: false, error: response } : { ok: true, response };
+    }
     let error: Diagnostic;
     if (outcome.kind === 'exited' && outcome.code === 0) {
       const response = codec.decodeOutput({ stdout: outcome.stdout, exitCode: outcome.code }, event);
