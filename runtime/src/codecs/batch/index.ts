@@ -6,7 +6,7 @@
 // up to maxReturnCode is success, as a JCL step's condition code.
 import { createWriteStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Codec, FileSession } from '../codec.ts';
@@ -107,7 +107,7 @@ async function writeInput(file: BatchFile, source: InputSource, path: string, di
 }
 
 function describeFormat(file: BatchFile): string {
-  return file.format === 'records' ? `${file.layout!.fileName} (record ${file.layout!.name})` : `${file.format}`;
+  return file.format === 'records' ? `${basename(file.layout!.fileName)} (record ${file.layout!.name})` : `${file.format}`;
 }
 
 class BatchSession implements FileSession {
