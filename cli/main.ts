@@ -8,7 +8,7 @@ commands:
   build [--cobol DIR] [--out DIR] [--arch x86_64|arm64] [--only NAME,...]
         compile cobol/ and write the Lambda layers under dist/
   dev [--cobol DIR] [--host 127.0.0.1] [--port 3001] [--concurrency 10] [--timeout S]
-      [--region us-east-1] [--env-vars FILE]
+      [--region us-east-1] [--env-vars FILE] [--s3-endpoint URL]
         serve every program as a local Lambda function (Invoke API), rebuilt on change
   invoke FUNCTION [--payload JSON|@file] [--endpoint URL|aws] [--region R] [--log]
         invoke a function (default endpoint: the local dev server; "aws" for AWS itself)
@@ -65,6 +65,7 @@ const commands: Record<string, Command> = {
         timeout: { type: 'string' },
         region: { type: 'string' },
         'env-vars': { type: 'string' },
+        's3-endpoint': { type: 'string' },
       },
     });
     if (!needToolchain()) return 1;
@@ -77,6 +78,7 @@ const commands: Record<string, Command> = {
       timeoutSeconds: values.timeout === undefined ? undefined : positiveInt(values.timeout, 'timeout', 30),
       region: values.region ?? process.env.AWS_REGION ?? 'us-east-1',
       envVarsFile: values['env-vars'],
+      s3Endpoint: values['s3-endpoint'],
     });
   },
 

@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBatchPrograms, startBatchRuntime, type BatchRuntime } from './support/batch.ts';
 import { errorBody } from './support/runtime-harness.ts';
 import { startS3Server, type S3Server } from './support/s3-server.ts';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { writeFileSync } from 'node:fs';
+import { DevServer } from '../dev/dev-server.ts';
+import { tempDir } from './support/cobc.ts';
 import type { InvocationOutcome } from '../dev/runtime-api-server.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -99,4 +103,37 @@ describe('batch files in S3', () => {
     };
     expect(body(await rc.invoke(JSON.stringify(notification)))).toEqual({ returnCode: 3, files: { RCOUT: ['003', 'from the trigger'] }, stdout: ['RCBATCH DONE'] });
   });
+});
+
+describe('batch files in S3 under `dev`', () => {
+  it('a function that uses S3 reaches the endpoint given by --s3-endpoint, with the credentials of --env-vars', async () => {
+    const work = tempDir('batch-dev');
+    const envVars = join(work, 'env.json');
+    writeFileSync(envVars, JSON.stringify({ rcbatch: { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } }));
+    const server = new DevServer({
+      cobolDir: join(ROOT, 'test/cobol/batch'),
+      workDir: work,
+      host: '127.0.0.1',
+      port: 0,
+      concurrency: 1,
+      region: 'us-east-1',
+      watch: false,
+      envVarsFile: envVars,
+      s3Endpoint: s3.endpoint,
+      log: () => {},
+    });
+    const url = await server.start();
+    const sdk = new LambdaClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 });
+    try {
+      await s3.client.send(new PutObjectCommand({ Bucket: 'payroll-in', Key: 'dev/in.txt', Body: '000\nvia dev\n' }));
+      const event = { files: { RCIN: { s3: 's3://payroll-in/dev/in.txt' }, RCOUT: { s3: 's3://payroll-out/dev/out.txt' } } };
+      const out = await sdk.send(new InvokeCommand({ FunctionName: 'rcbatch', Payload: Buffer.from(JSON.stringify(event)) }));
+      expect(out.FunctionError, Buffer.from(out.Payload!).toString()).toBeUndefined();
+      expect(JSON.parse(Buffer.from(out.Payload!).toString()).files.RCOUT).toEqual({ s3: 's3://payroll-out/dev/out.txt', bytes: 12, records: 2 });
+      expect((await object('payroll-out', 'dev/out.txt')).toString()).toBe('000\nvia dev\n');
+    } finally {
+      sdk.destroy();
+      await server.close();
+    }
+  }, 120_000);
 });
