@@ -59,6 +59,7 @@ export function batchSpec(settings: BatchSettings, environment: Record<string, s
     if (file.format !== undefined && !FILE_FORMATS.includes(file.format)) problem(`${at}.format`, `must be one of ${FILE_FORMATS.join(', ')}`);
     if (file.encoding !== undefined && !FILE_ENCODINGS.includes(file.encoding)) problem(`${at}.encoding`, `must be one of ${FILE_ENCODINGS.join(', ')}`);
     if (formatOf(file) === 'records' && !file.copybook) problem(at, 'format "records" needs a "copybook"');
+    if (formatOf(file) === 'bytes' && file.encoding !== undefined) problem(`${at}.encoding`, 'a "bytes" file is passed as it is; an encoding needs format "records" or "lines"');
     if (file.s3 !== undefined && !S3_URL.test(file.s3)) problem(`${at}.s3`, `"${file.s3}" is not an s3://bucket/key URL`);
     // libcob reads DD_<name> first: one set by the function would silently replace the work directory's file.
     if (`DD_${dd}` in environment) problem(`environment.DD_${dd}`, `the program's file ${dd} is given by batch mode; DD_${dd} would replace it`);

@@ -140,6 +140,20 @@ describe('the work directory is gone whatever happened', () => {
     }
   });
 
+  it('an input larger than the free space of the temporary directory is refused before it is written', async () => {
+    const small = await startBatchRuntime(testBin, 'rcbatch', {}, { tmpSizeBytes: 2 * 1024 * 1024 });
+    try {
+      const big = Buffer.alloc(3 * 1024 * 1024, 'x\n').toString('base64');
+      const error = errorBody(await small.invoke(JSON.stringify({ files: { RCIN: { base64: big } } })));
+      expect(error.errorType).toBe('Function.InputFileTooLarge');
+      expect(error.errorMessage).toMatch(/^file RCIN is 3\.0 MB, more than the 2\.0 MB free in .*cobolambda-batch-\w+; give the function more ephemeralStorageMb$/);
+      // the bootstrap sees its own tmpfs; what it left there is checked through the process
+      expect(body(await small.invoke(JSON.stringify({ files: { RCIN: ['000'] } }))).files.RCOUT).toEqual(['000']);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('a DD_ variable for a declared file in the function environment is refused at init', async () => {
     const clash = await startBatchRuntime(testBin, 'rcbatch', { DD_RCIN: '/etc/passwd' });
     try {

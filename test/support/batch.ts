@@ -31,8 +31,12 @@ export interface BatchRuntime extends BootstrapHandle {
   workDirs(): string[];
 }
 
-export async function startBatchRuntime(bin: string, handler: string, env: Record<string, string> = {}): Promise<BatchRuntime> {
+export async function startBatchRuntime(bin: string, handler: string, env: Record<string, string> = {}, options: { tmpSizeBytes?: number } = {}): Promise<BatchRuntime> {
   const tmp = tempDir('batch-tmp');
-  const handle = await startBootstrap({ handler, programDir: bin, env: { TMPDIR: tmp, ...env } });
+  // A small TMPDIR: a tmpfs of that size, mounted in a mount namespace of the bootstrap's own (needs root).
+  const wrap = options.tmpSizeBytes
+    ? ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs -o size=${options.tmpSizeBytes} tmpfs "$TMPDIR" && exec "$@"`, 'sh']
+    : undefined;
+  const handle = await startBootstrap({ handler, programDir: bin, env: { TMPDIR: tmp, ...env }, wrap });
   return Object.assign(handle, { tmp, workDirs: () => readdirSync(tmp).filter((n) => n.startsWith(WORK_DIR_PREFIX)) });
 }

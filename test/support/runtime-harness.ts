@@ -34,12 +34,15 @@ export async function startBootstrap(options: {
   env?: Record<string, string>;
   api?: RuntimeApiServer;
   apiAddress?: string;
+  /** A command the bootstrap is started through (e.g. `unshare` with a script that ends in exec "$@"). */
+  wrap?: string[];
 }): Promise<BootstrapHandle> {
   const dir = await runtimeDir();
   const api = options.api ?? new RuntimeApiServer();
   const address = options.apiAddress ?? (await api.listen());
   const initError = new Promise<InitError>((resolve) => api.onInitError(resolve));
-  const child = spawn(join(dir, 'bootstrap'), [], {
+  const [command, ...args] = [...(options.wrap ?? []), join(dir, 'bootstrap')];
+  const child = spawn(command!, args, {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       AWS_LAMBDA_RUNTIME_API: address,
