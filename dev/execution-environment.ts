@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { RuntimeApiServer, type InvocationOutcome } from './runtime-api-server.ts';
 import { killTree, rssKb, treeRssKb } from './process-tree.ts';
 import { layerNodeForHost } from '../layer/build.ts';
+import { taskRootCommand } from './task-root.ts';
 
 export interface FunctionSettings {
   name: string;
@@ -76,7 +77,9 @@ export class ExecutionEnvironment {
     const initError = new Promise<InvocationOutcome>((resolve) =>
       this.api.onInitError((e) => resolve({ kind: 'error', errorType: e.errorType, body: e.body })),
     );
-    const child = spawn(join(s.runtimeDir, 'bootstrap'), [], {
+    const start = taskRootCommand(join(s.runtimeDir, 'bootstrap'), s.programDir);
+    const child = spawn(start.command, start.args, {
+      cwd: start.cwd,
       env: this.lambdaEnvironment(address),
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so resetting the environment takes everything in it and nothing else.

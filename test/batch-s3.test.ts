@@ -131,6 +131,14 @@ describe('batch files in S3 under `dev`', () => {
       expect(out.FunctionError, Buffer.from(out.Payload!).toString()).toBeUndefined();
       expect(JSON.parse(Buffer.from(out.Payload!).toString()).files.RCOUT).toEqual({ s3: 's3://payroll-out/dev/out.txt', bytes: 12, records: 2 });
       expect((await object('payroll-out', 'dev/out.txt')).toString()).toBe('000\nvia dev\n');
+
+      // The working directory is read-only, as /var/task is on Lambda, even though dev runs as root here.
+      expect(process.getuid?.()).toBe(0);
+      const cwd = await sdk.send(new InvokeCommand({ FunctionName: 'cwdwrite', Payload: Buffer.from('{}') }));
+      const error = JSON.parse(Buffer.from(cwd.Payload!).toString());
+      expect(cwd.FunctionError).toBe('Unhandled');
+      expect(error.errorType).toBe('Function.ProgramExitError');
+      expect(error.errorMessage).toMatch(/libcob: .*status = 3[07].*scratch\.txt/);
     } finally {
       sdk.destroy();
       await server.close();
