@@ -17,7 +17,8 @@ import type { RecordLayout } from '../runtime/src/codecs/copybook/layout.ts';
 export interface BatchFileSettings {
   direction: FileDirection;
   format?: FileFormat;
-  copybook?: string;
+  /** A copybook file name, or {"copybook", "record", "replacing"} as record mode takes it. */
+  copybook?: string | { copybook: string; record?: string; replacing?: Record<string, string> };
   encoding?: FileEncoding;
   /** Default S3 location: `s3://bucket/key` (`{requestId}` is replaced per invocation). */
   s3?: string;
@@ -84,7 +85,7 @@ export function formatOf(file: BatchFileSettings): FileFormat {
 }
 
 /** The runtime's view of the files; `layout` parses a copybook the way record mode does. */
-export function batchMetadata(spec: BatchSpec, cobcFlags: string[], layout: (copybook: string, role: string) => RecordLayout): BatchMetadata {
+export function batchMetadata(spec: BatchSpec, cobcFlags: string[], layout: (copybook: NonNullable<BatchFileSettings['copybook']>, role: string) => RecordLayout): BatchMetadata {
   const files: BatchFile[] = Object.entries(spec.files).map(([ddName, f]) => {
     const format = formatOf(f);
     return {

@@ -38,7 +38,7 @@ describe('batch settings', () => {
     [{ files, maxReturnCode: 256 }, 'programs.job.maxReturnCode: must be a whole number from 0 to 255'],
     [{ files, s3Trigger: 'RPT' }, 'programs.job.s3Trigger: "RPT" is not one of the program\'s input files'],
     [{ files, s3: { write: ['*'] } }, 'programs.job.s3.write: "*" must be a bucket or bucket/prefix, no wildcards'],
-    [{ files, ephemeralStorageMb: 100 }, 'programs.job.ephemeralStorageMb: must be a whole number from 512 to 10240'],
+    [{ files, ephemeralStorageMb: 100 }, 'programs.job.ephemeralStorageMb is 100; expected a whole number from 512 to 10240'],
   ])('refuses %j', (settings, message) => {
     expect(() => discover(settings)).toThrow(message);
   });
