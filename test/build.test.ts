@@ -71,7 +71,7 @@ describe('building the samples', () => {
   it('succeeds and reports program and layer sizes against the limits', () => {
     expect(first.errors).toEqual([]);
     expect(first.ok).toBe(true);
-    expect(first.programs.map((p) => p.name)).toEqual(['custbal', 'guestbook', 'hello', 'loan', 'payslip']);
+    expect(first.programs.map((p) => p.name)).toEqual(['custbal', 'guestbook', 'hello', 'loan', 'paybatch', 'payslip']);
     for (const p of first.programs) {
       expect(p.error).toBeUndefined();
       expect(p.sizeBytes).toBe(statSync(p.binary!).size);
@@ -151,7 +151,7 @@ describe('building the samples', () => {
   it('reuses every compiled program when nothing changed', async () => {
     const again = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist1'), log: () => {} });
     expect(again.ok).toBe(true);
-    expect(again.programs.map((p) => p.cached)).toEqual([true, true, true, true, true]);
+    expect(again.programs.map((p) => p.cached)).toEqual([true, true, true, true, true, true]);
     expect(readFileSync(again.programsLayerZip).equals(readFileSync(join(work, 'dist2', 'programs-layer.zip')))).toBe(true);
   });
 });
