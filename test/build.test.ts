@@ -85,7 +85,7 @@ describe('building the samples', () => {
       expect(l.zippedBytes).toBeLessThan(50 * 1024 * 1024);
     }
     const log = firstLog.join('\n');
-    expect(log).toMatch(/\[3\/5\] hello: compiling/);
+    expect(log).toMatch(/\[3\/6\] hello: compiling/);
     expect(log).toMatch(/^hello\s+\d+\.\d\d MB\s+static-libcob/m);
     expect(log).toMatch(/^runtime\s+\d+\.\d\d MB\s+\d+% of 50\.00 MB/m);
     expect(log).toMatch(/^total\s+\d+\.\d\d MB\s+\d+% of 250\.00 MB/m);
