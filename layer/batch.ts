@@ -93,7 +93,8 @@ export function batchMetadata(spec: BatchSpec, cobcFlags: string[], layout: (cop
       direction: f.direction,
       format,
       encoding: f.encoding ?? 'utf-8',
-      ...(format === 'records' ? { layout: layout(f.copybook!, `file ${ddName}`) } : {}),
+      // A Latin-1 or EBCDIC dataset's program holds one byte per character: its inline records' text is Latin-1.
+      ...(format === 'records' ? { layout: { ...layout(f.copybook!, `file ${ddName}`), ...(f.encoding && f.encoding !== 'utf-8' ? { encoding: 'latin1' as const } : {}) } } : {}),
       ...(f.s3 ? { s3: f.s3 } : {}),
     };
   });

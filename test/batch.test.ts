@@ -48,6 +48,14 @@ describe('paybatch, the sample batch step', () => {
     expect(payroll.workDirs()).toEqual([]);
   });
 
+  it('inline records of an EBCDIC file carry Latin-1 text, as the program reads it from the dataset', async () => {
+    const out = body(await payroll.invoke(JSON.stringify({ files: { EMPIN: [{ ...ada, emName: 'José Müller' }] } })));
+    expect(out.files.PAYRPT[1]).toMatch(/^E00001 José Müller\s+R&D/);
+    const error = errorBody(await payroll.invoke(JSON.stringify({ files: { EMPIN: [{ ...ada, emName: 'Ada €' }] } })));
+    expect(error.errorType).toBe('Function.InvalidEvent');
+    expect(error.errorMessage).toContain('files.EMPIN[0].emName');
+  });
+
   it('an employee skipped is RETURN-CODE 4, within maxReturnCode 4: success', async () => {
     const out = body(await payroll.invoke(JSON.stringify({ files: { EMPIN: [ada, broken] } })));
     expect(out.returnCode).toBe(4);
