@@ -116,6 +116,18 @@ describe('RETURN-CODE and the step condition', () => {
     expect(rc.workDirs()).toEqual([]);
   });
 
+  it('inline outputs over the response limit are Function.ResponseSizeTooLarge, pointing at an S3 target', async () => {
+    const small = await startBatchRuntime(testBin, 'rcbatch', { COBOLAMBDA_MAX_RESPONSE_BYTES: '1000' });
+    try {
+      const error = errorBody(await small.invoke(JSON.stringify({ files: { RCIN: Array.from({ length: 30 }, (_, i) => `000 line ${i} ${'x'.repeat(40)}`) } })));
+      expect(error.errorType).toBe('Function.ResponseSizeTooLarge');
+      expect(error.errorMessage).toMatch(/^file RCOUT is 1580 bytes: the inline outputs exceed Lambda's 1000-byte response; name an S3 target for it \({"files": {"RCOUT": {"s3": "s3:\/\/bucket\/key"}}}\)$/);
+      expect(small.workDirs()).toEqual([]);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('lines with line breaks or of the wrong type are refused by index', async () => {
     const error = errorBody(await rc.invoke(JSON.stringify({ files: { RCIN: ['ok', 'a\nb', 5] } })));
     expect(error.errorMessage).toBe('file RCIN does not fit lines: files.RCIN[1]: a line may not hold a line break; files.RCIN[2]: expected a string (one line), got 5');

@@ -169,7 +169,7 @@ class BatchSession implements FileSession {
       if (inlineBytes > this.options.maxResponseBytes) {
         throw new FileProblem(
           'Function.ResponseSizeTooLarge',
-          `file ${file.ddName} is ${megabytes(size)}: the inline outputs exceed Lambda's ${this.options.maxResponseBytes}-byte response; name an S3 target for it ({"files": {"${file.ddName}": {"s3": "s3://bucket/key"}}})`,
+          `file ${file.ddName} is ${size} bytes: the inline outputs exceed Lambda's ${this.options.maxResponseBytes}-byte response; name an S3 target for it ({"files": {"${file.ddName}": {"s3": "s3://bucket/key"}}})`,
         );
       }
       try {
