@@ -2,7 +2,9 @@
 // EBCDIC files, RETURN-CODE limits, every bad input, and the work directory
 // removed whatever happened (success, error, timeout, crash).
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './support/cobc.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBatchPrograms, startBatchRuntime, type BatchRuntime } from './support/batch.ts';
 import { errorBody } from './support/runtime-harness.ts';
@@ -16,7 +18,7 @@ let testBin: string;
 
 beforeAll(async () => {
   bin = await buildBatchPrograms(join(ROOT, 'cobol'), ['paybatch']);
-  testBin = await buildBatchPrograms(join(ROOT, 'test/cobol/batch'), ['rcbatch', 'hangbatch', 'crashbatch']);
+  testBin = await buildBatchPrograms(join(ROOT, 'test/cobol/batch'), ['rcbatch', 'hangbatch', 'crashbatch', 'idxbatch']);
   payroll = await startBatchRuntime(bin, 'paybatch');
   rc = await startBatchRuntime(testBin, 'rcbatch');
 }, 240_000);
@@ -131,6 +133,27 @@ describe('RETURN-CODE and the step condition', () => {
   it('lines with line breaks or of the wrong type are refused by index', async () => {
     const error = errorBody(await rc.invoke(JSON.stringify({ files: { RCIN: ['ok', 'a\nb', 5] } })));
     expect(error.errorMessage).toBe('file RCIN does not fit lines: files.RCIN[1]: a line may not hold a line break; files.RCIN[2]: expected a string (one line), got 5');
+  });
+});
+
+describe('file organisations', () => {
+  it('indexed and relative files pass as bytes: written by a native cobc program, read and written by the function, read back natively', async () => {
+    const dir = tempDir('idx');
+    const gen = join(dir, 'idxgen');
+    execFileSync('cobc', ['-x', '-o', gen, join(ROOT, 'test/cobol/idxgen.cbl')]);
+    const run = (k: string, r: string) => execFileSync(gen, [], { env: { ...process.env, DD_KSDS: k, DD_RRDS: r } }).toString();
+    expect(run(join(dir, 'k.dat'), join(dir, 'r.dat'))).toBe('NEW\nRNEW\n');
+    const idx = await startBatchRuntime(testBin, 'idxbatch');
+    try {
+      const b64 = (f: string) => ({ base64: readFileSync(join(dir, f)).toString('base64') });
+      const out = body(await idx.invoke(JSON.stringify({ files: { KSDS: b64('k.dat'), RRDS: b64('r.dat') } })));
+      expect(out.stdout).toEqual(['ABCDEF RELATIVE3']);
+      writeFileSync(join(dir, 'kout.dat'), Buffer.from(out.files.KOUT.base64, 'base64'));
+      // The function's indexed output, read by the native program: key 0001 holds the relative record.
+      expect(run(join(dir, 'kout.dat'), join(dir, 'r.dat'))).toBe('FOUND RELATI\nRFOUND RELATIVE3 \n');
+    } finally {
+      await idx.stop();
+    }
   });
 });
 

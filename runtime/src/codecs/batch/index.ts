@@ -127,7 +127,8 @@ class BatchSession implements FileSession {
     } catch (err) {
       return problemDiagnostic(err);
     }
-    const sysout = stdout.length ? stdout.toString('utf8').split('\n').filter((l, i, all) => i < all.length - 1 || l !== '') : undefined;
+    // DISPLAY output as lines mode answers it: one string a line, trailing spaces dropped.
+    const sysout = stdout.length ? stdout.toString('utf8').split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').map((l) => l.replace(/ +$/, '')) : undefined;
     const result = { returnCode: code, files, ...(sysout ? { stdout: sysout } : {}) };
     if (code > this.meta.maxReturnCode) {
       const libcob = [...stderrTail].reverse().find((l) => l.includes('libcob:'));
