@@ -41,6 +41,8 @@ class FileProblem extends Error {
 type OutputListing = unknown[] | { base64: string } | { s3: string; bytes: number; records?: number } | null;
 
 export function batchCodec(meta: BatchMetadata, options: BatchCodecOptions): Codec {
+  // Loading the S3 client takes a few hundred ms: a function configured with S3 files pays it at init, not in its first invocation.
+  if (meta.s3Trigger || meta.files.some((f) => f.s3)) loadS3().catch(() => {});
   return {
     encodeInput: () => Buffer.alloc(0),
     decodeOutput: () => diagnostic('Runtime.InvalidMetadata', 'batch mode answers through its file session'),
