@@ -14,10 +14,10 @@ function unshareWorks(): boolean {
   return canUnshare;
 }
 
-/** How to start `bootstrap` so its working directory is `taskRoot`, read-only when the machine allows. */
-export function taskRootCommand(bootstrap: string, taskRoot: string): { command: string; args: string[]; cwd: string; readOnly: boolean } {
-  if (!unshareWorks()) return { command: bootstrap, args: [], cwd: taskRoot, readOnly: false };
-  // unshare and sh exec in place: the process dev tracks is the bootstrap itself.
+/** How to start the runtime (`command args`) so its working directory is `taskRoot`, read-only when the machine allows. */
+export function taskRootCommand(command: string, args: string[], taskRoot: string): { command: string; args: string[]; cwd: string; readOnly: boolean } {
+  if (!unshareWorks()) return { command, args, cwd: taskRoot, readOnly: false };
+  // unshare and sh exec in place: the process dev tracks is the runtime itself.
   const script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && cd "$1" && shift && exec "$@"';
-  return { command: 'unshare', args: ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', taskRoot, bootstrap], cwd: taskRoot, readOnly: true };
+  return { command: 'unshare', args: ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', taskRoot, command, ...args], cwd: taskRoot, readOnly: true };
 }

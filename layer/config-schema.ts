@@ -7,6 +7,14 @@ import { FIELD_ENCODINGS, TEXT_ENCODINGS } from '../runtime/src/codecs/copybook/
 
 const Ajv = AjvModule.default ?? AjvModule;
 
+/**
+ * The Lambda runtime a function is deployed on: provided.al2023 with Node.js in the runtime
+ * layer (the default), or the managed nodejs24.x, whose Node runs the same bootstrap through
+ * AWS_LAMBDA_EXEC_WRAPPER so the layer need not carry a Node of its own.
+ */
+export const LAMBDA_RUNTIMES = ['provided.al2023', 'nodejs24.x'] as const;
+export type LambdaRuntime = (typeof LAMBDA_RUNTIMES)[number];
+
 /** The I/O modes (programs.ts's IoMode): a new mode is added here. */
 export const IO_MODES = ['raw', 'lines', 'record', 'http', 'batch'] as const;
 
@@ -40,6 +48,7 @@ const PROGRAM_PROPERTIES: Record<string, object> = {
   memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240 },
   environment: stringMap,
   example: { type: 'string' },
+  runtime: { enum: [...LAMBDA_RUNTIMES] },
   // record mode (and the record codec of call and batch modes)
   input: COPYBOOK_REFERENCE,
   output: COPYBOOK_REFERENCE,

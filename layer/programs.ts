@@ -4,7 +4,7 @@ import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, 
 import { join, resolve, basename, extname } from 'node:path';
 import { batchSpec, type BatchSettings, type BatchSpec } from './batch.ts';
 import type { RecordSettings } from '../runtime/src/codecs/copybook/record-settings.ts';
-import { configProblems, IO_MODES } from './config-schema.ts';
+import { configProblems, IO_MODES, type LambdaRuntime } from './config-schema.ts';
 
 export type IoMode = (typeof IO_MODES)[number];
 
@@ -27,6 +27,8 @@ export interface ProgramSettings extends BatchSettings {
   subprograms?: string[];
   /** A payload to try the function with; `dev` prints it in its example commands. */
   example?: string;
+  /** `provided.al2023` (default) or `nodejs24.x` (Lambda's Node runs the bootstrap; the layer has no Node). */
+  runtime?: LambdaRuntime;
   /** record mode: how text fields are JSON strings, per-field overrides, REDEFINES chosen by a discriminator. */
   encoding?: RecordSettings['encoding'];
   fields?: RecordSettings['fields'];
@@ -63,6 +65,7 @@ export interface ProgramSpec {
   example?: string;
   /** batch mode: files by DD name, RETURN-CODE limit, S3 access. */
   batch?: BatchSpec;
+  runtime: LambdaRuntime;
   /** record mode: settings applied to the input and output layouts. */
   record: RecordSettings;
   /**
@@ -245,6 +248,7 @@ function toSpec(
     memorySizeMb,
     environment: settings.environment ?? {},
     example: settings.example,
+    runtime: settings.runtime ?? 'provided.al2023',
     record: {
       ...(settings.encoding ? { encoding: settings.encoding } : {}),
       ...(settings.fields ? { fields: settings.fields } : {}),
@@ -268,4 +272,11 @@ function readConfig(dir: string): ProjectConfig {
   } catch (err) {
     throw new ProgramDiscoveryError(`${file}: not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/** Which programs get a Function URL (cdk.json's `functionUrls`): deploy and `dev` decide alike. */
+export type FunctionUrls = 'http' | 'all' | 'none';
+
+export function hasFunctionUrl(program: Pick<ProgramSpec, 'mode'>, setting: FunctionUrls): boolean {
+  return setting === 'all' || (setting === 'http' && program.mode === 'http');
 }
