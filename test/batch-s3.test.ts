@@ -89,6 +89,19 @@ describe('batch files in S3', () => {
     expect(payroll.workDirs()).toEqual([]);
   });
 
+  it('an object larger than the free space of the temporary directory is refused before anything is written', async () => {
+    await s3.client.send(new PutObjectCommand({ Bucket: 'payroll-in', Key: 'big/lines.txt', Body: Buffer.alloc(3 * 1024 * 1024, '000\n') }));
+    const testBin = await buildBatchPrograms(join(ROOT, 'test/cobol/batch'), ['rcbatch']);
+    const small = await startBatchRuntime(testBin, 'rcbatch', s3.env, { tmpSizeBytes: 2 * 1024 * 1024 });
+    try {
+      const error = errorBody(await small.invoke(JSON.stringify({ files: { RCIN: { s3: 's3://payroll-in/big/lines.txt' } } })));
+      expect(error.errorType).toBe('Function.InputFileTooLarge');
+      expect(error.errorMessage).toMatch(/^file RCIN: s3:\/\/payroll-in\/big\/lines\.txt is 3\.0 MB, more than the 2\.0 MB free in .*; give the function more ephemeralStorageMb$/);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('an output bucket that does not exist is an error naming the file', async () => {
     const error = errorBody(await rc.invoke(JSON.stringify({ files: { RCIN: ['000'], RCOUT: { s3: 's3://no-such-bucket/x.txt' } } })));
     expect(error.errorType).toBe('Function.OutputFileError');
