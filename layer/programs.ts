@@ -19,6 +19,8 @@ export interface ProgramSettings extends BatchSettings {
   /** record mode: input and output copybooks (file names found on the copybook path), or references with options. */
   input?: string | CopybookReference;
   output?: string | CopybookReference;
+  /** call mode: one copybook per parameter of PROCEDURE DIVISION USING, in order (found as record mode finds its copybooks). */
+  using?: Array<string | CopybookReference>;
   /** Function settings used by `dev` and deploy. */
   timeoutSeconds?: number;
   memorySizeMb?: number;
@@ -59,6 +61,8 @@ export interface ProgramSpec {
   mode: IoMode;
   input?: CopybookReference;
   output?: CopybookReference;
+  /** call mode: the copybooks of the parameters, in USING order. */
+  using?: CopybookReference[];
   timeoutSeconds: number;
   memorySizeMb: number;
   environment: Record<string, string>;
@@ -244,6 +248,7 @@ function toSpec(
     mode,
     input: settings.input === undefined ? undefined : copybookReference(settings.input),
     output: settings.output === undefined ? undefined : copybookReference(settings.output),
+    using: settings.using?.map(copybookReference),
     timeoutSeconds,
     memorySizeMb,
     environment: settings.environment ?? {},

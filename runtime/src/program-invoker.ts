@@ -63,9 +63,9 @@ export class ProgramInvoker {
     });
     const tail = stderr.lastLines();
 
-    // A plain exit goes to the session, which judges the status; a signal libcob caught stays a failure.
+    // A plain exit goes to the session, which judges the status (a batch step's RETURN-CODE up to its
+    // maximum is success); a signal libcob caught stays a failure.
     if (session && outcome.kind === 'exited' && describeFailure(programName, outcome, tail).errorType === 'Function.ProgramExitError') {
-      // The session judges the exit status (a batch step's RETURN-CODE up to its maximum is success).
       const response = await session.finish({ code: outcome.code, stdout: outcome.stdout, stderrTail: tail });
       return isDiagnostic(response) ? { ok: false, error: response } : { ok: true, response };
     }

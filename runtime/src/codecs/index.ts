@@ -11,17 +11,20 @@ import { linesCodec } from './lines.ts';
 import { recordCodec } from './record.ts';
 import { varseqFormat } from './record-framing.ts';
 import { httpCodec } from './http.ts';
+import { callCodec } from './call.ts';
 import type { BatchMetadata } from './batch/spec.ts';
 import { batchCodec } from './batch/index.ts';
 
 /** What the build tells the runtime about one program. */
 export interface ProgramMetadata {
   name: string;
-  mode: 'raw' | 'lines' | 'record' | 'http' | 'batch';
+  mode: 'raw' | 'lines' | 'record' | 'http' | 'call' | 'batch';
   /** record mode: the parsed input and output copybooks. */
   input?: RecordLayout;
   output?: RecordLayout;
   record?: RecordCodecOptions;
+  /** call mode: the parsed `using` copybooks, one per parameter in USING order. */
+  using?: RecordLayout[];
   /** batch mode: the files by DD name. */
   batch?: BatchMetadata;
 }
@@ -56,6 +59,11 @@ export function codecFor(
       return recordCodec(meta.input, meta.output, { ...meta.record, varseqFormat: varseqFormat(process.env) });
     case 'http':
       return httpCodec;
+    case 'call':
+      if (!meta.using || meta.using.length === 0) {
+        return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: call mode needs the layouts of its parameters (using)`);
+      }
+      return callCodec(programName, meta.using, meta.record);
     case 'batch': {
       if (!meta.batch) return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: batch mode needs its files`);
       // libcob reads DD_<name> before anything else: one set by the function would be replaced without a word.
