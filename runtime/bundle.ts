@@ -39,7 +39,7 @@ export async function bundleRuntime(outDir: string): Promise<{ bootstrap: string
     splitting: true,
     ...RUNTIME_BUILD_OPTIONS,
   });
-  // The posix_spawn helper that starts programs without forking Node (see program-runner.ts).
+  // The posix_spawn helper that starts programs without forking Node (see runtime/src/program-runner.ts).
   await buildSpawnHelperInto(outDir);
   const bootstrap = join(outDir, 'bootstrap');
   copyFileSync(BOOTSTRAP_SCRIPT, bootstrap);

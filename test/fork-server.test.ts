@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { compileTestProgram, tempDir } from './support/cobc.ts';
 import { buildSpawnHelper } from '../runtime/native/build-spawn-helper.ts';
 import { configureSpawn, runProgram, spawnPath, type RunRequest } from '../runtime/src/program-runner.ts';
-import { canServeForks } from '../runtime/src/fork-server-note.ts';
+import { canServeForks } from '../runtime/src/spawn/fork-server-note.ts';
 import { StderrLog } from '../runtime/src/stderr-log.ts';
 import { processTree } from '../dev/process-tree.ts';
 import { errorBody, startBootstrap } from './support/runtime-harness.ts';

@@ -1,0 +1,63 @@
+// What every spawn strategy shares: the request, the outcome, and the two
+// ways a run is stopped (deadline, output cap), which kill the program's group.
+import type { StderrLog } from '../stderr-log.ts';
+
+export interface RunRequest {
+  file: string;
+  stdin: Buffer;
+  env: Record<string, string>;
+  /** Epoch ms at which the program's process group is killed. */
+  killAtMs: number;
+  maxStdoutBytes: number;
+  stderr: StderrLog;
+}
+
+export type RunOutcome =
+  | { kind: 'exited'; code: number; stdout: Buffer }
+  | { kind: 'signaled'; signal: string; stdout: Buffer }
+  | { kind: 'timed-out'; ranMs: number }
+  | { kind: 'output-too-large'; limit: number }
+  | { kind: 'did-not-start'; message: string }
+  /** The process that started the program (its fork server or the spawn helper) died while it ran. */
+  | { kind: 'interrupted'; message: string };
+
+export type StopReason = 'timed-out' | 'output-too-large';
+
+/** Keeps a program's stdout up to Lambda's response limit, and nothing past it. */
+export class StdoutBuffer {
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+
+  constructor(private readonly limit: number) {}
+
+  /** False once the output is over the limit: the caller stops the program. */
+  push(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) {
+      this.chunks = [];
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  take(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+export function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+// setTimeout turns delays over 2^31-1 ms into 1 ms: a far deadline means no timer.
+const MAX_TIMER_MS = 2_147_483_647;
+export function deadlineTimer(killAtMs: number, fire: () => void): NodeJS.Timeout | undefined {
+  const delay = Math.max(0, killAtMs - Date.now());
+  return delay > MAX_TIMER_MS ? undefined : setTimeout(fire, delay);
+}
