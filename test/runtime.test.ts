@@ -5,18 +5,13 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { compileTestProgram, tempDir } from './support/cobc.ts';
 import { processTree } from '../dev/process-tree.ts';
-import { isProgramServer } from './support/processes.ts';
+import { isProgramServer, leftBehind } from './support/processes.ts';
 import { errorBody, startBootstrap, type BootstrapHandle } from './support/runtime-harness.ts';
 
 const programDir = tempDir('runtime-programs');
 
-function processesMatching(pattern: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
+/** Programs of this file still running, and what they forked, wherever they were reparented. */
+const leftovers = (): string[] => leftBehind(`COBOLAMBDA_PROGRAM_DIR=${programDir}`);
 
 /** Processes running under the bootstrap, other than its long-lived program server: programs left behind. */
 function childrenOf(pid: number): number[] {
@@ -168,7 +163,7 @@ describe('failures are reported and the runtime keeps serving', () => {
     expect(body.errorType).toBe('Function.ProgramTimeout');
     expect(body.errorMessage).toMatch(/^program fail was stopped after \d+\.\d\d seconds, before the invocation's deadline/);
     expect(answeredAt).toBeLessThan(deadlineMs);
-    expect(processesMatching('sleep 301')).toEqual([]);
+    await expect.poll(leftovers, { timeout: 2_000, interval: 20 }).toEqual([]);
     expect(childrenOf(fail.process.pid!)).toEqual([]);
     await stillServing();
   });
@@ -176,7 +171,7 @@ describe('failures are reported and the runtime keeps serving', () => {
   it('a child forked by a program that exits is not left running', async () => {
     const out = await fail.invoke('fork-and-exit');
     expect(out.kind === 'response' && out.body.toString()).toBe('left a child behind\n');
-    expect(processesMatching('sleep 300')).toEqual([]);
+    await expect.poll(leftovers, { timeout: 2_000, interval: 20 }).toEqual([]);
     await stillServing();
   });
 

@@ -57,8 +57,19 @@ export function bootstrapRunning(name: string): number {
  * dead bootstrap is found too.
  */
 export function programsRunning(workDir: string): string[] {
-  return processesWithEnv(`COBOLAMBDA_PROGRAM_DIR=${join(workDir, 'programs', 'bin')}`)
-    .filter((pid) => !isBootstrap(pid) && !isProgramServer(pid))
+  return leftBehind(`COBOLAMBDA_PROGRAM_DIR=${join(workDir, 'programs', 'bin')}`);
+}
+
+/**
+ * Command lines of the processes whose environment holds `entry` (`NAME=value`,
+ * unique to one test file), bootstraps and their program servers excluded: the
+ * programs a test started and what they forked, even reparented after escaping
+ * their group or outliving their parent. Never other checkouts' processes, which
+ * run the same programs at the same time.
+ */
+export function leftBehind(entry: string): string[] {
+  return processesWithEnv(entry)
+    .filter((pid) => pid !== process.pid && !isBootstrap(pid) && !isProgramServer(pid))
     .map((pid) => cmdlineOf(pid).join(' '))
     .filter((cmd) => cmd !== '' && !cmd.endsWith('/bootstrap'));
 }
