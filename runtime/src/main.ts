@@ -1,7 +1,7 @@
 // The bootstrap's entry: read the environment, resolve the program, serve.
 import { RuntimeApiClient } from './runtime-api-client.ts';
 import { resolveHandler } from './handler-resolver.ts';
-import { ProgramInvoker } from './program-invoker.ts';
+import { ProgramInvoker, sharedProgramEnv } from './program-invoker.ts';
 import { runInvocationLoop } from './invocation-loop.ts';
 import { codecFor } from './codecs/index.ts';
 import { prepareSpawn } from './program-runner.ts';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   // on stdin instead of running: only the runtime sets it, for the server it starts.
   const { AWS_LAMBDA_RUNTIME_API: _api, COBOLAMBDA_FORK_SERVER: _fork, ...baseEnv } = process.env as Record<string, string>;
   // Start the program's fork server (or the spawn helper) during init, so the first invocation does not pay for it.
-  prepareSpawn(handler.file, baseEnv);
+  prepareSpawn(handler.file, sharedProgramEnv(baseEnv));
   const invoker = new ProgramInvoker({
     programName: handler.name,
     programFile: handler.file,

@@ -25,12 +25,13 @@ export function isBootstrap(pid: number): boolean {
 }
 
 /**
- * A bootstrap's long-lived program server: its spawn helper, or the program it
- * started as its fork server (forked children of which are the invocations).
+ * A long-lived program server of a bootstrap (or of this test process, which
+ * runs programs itself): its spawn helper, or the program it started as its
+ * fork server (forked children of which are the invocations).
  */
 export function isProgramServer(pid: number): boolean {
   const parent = parentOf(pid);
-  if (parent === undefined || !isBootstrap(parent)) return false;
+  if (parent === undefined || (parent !== process.pid && !isBootstrap(parent))) return false;
   if (cmdlineOf(pid)[0]?.endsWith('/cobolambda/spawn-helper')) return true;
   try {
     return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes('COBOLAMBDA_FORK_SERVER=1');

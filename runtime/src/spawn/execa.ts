@@ -2,7 +2,8 @@
 // stream plumbing per run and is the largest part of the bundle, so it is
 // imported on first use only.
 import type { Readable } from 'node:stream';
-import { deadlineTimer, killGroup, StdoutBuffer, type RunOutcome, type RunRequest, type StopReason } from './run.ts';
+import { guardGroup, releaseGroup } from './orphan-guard.ts';
+import { deadlineTimer, killGroup, OUTPUT_GRACE_MS, programEnvironment, StdoutBuffer, type RunOutcome, type RunRequest, type StopReason } from './run.ts';
 
 export async function runWithExeca(req: RunRequest): Promise<RunOutcome> {
   const { execa } = await import('execa');
@@ -10,7 +11,7 @@ export async function runWithExeca(req: RunRequest): Promise<RunOutcome> {
   // detached: the program leads its own process group, so a deadline or the
   // output cap kills everything it forked, not just the program.
   const child = execa(req.file, [], {
-    env: req.env,
+    env: programEnvironment(req),
     extendEnv: false,
     detached: true,
     cleanup: false,
@@ -40,11 +41,22 @@ export async function runWithExeca(req: RunRequest): Promise<RunOutcome> {
   child.stdin?.end(req.stdin);
 
   const timer = deadlineTimer(req.killAtMs, () => stopWith('timed-out'));
-  // Whatever the program left behind in its group (a forked child holding stdout open) goes with it.
-  child.on('exit', () => killGroup(child.pid));
+  guardGroup(child.pid);
+  // Whatever the program left behind in its group (a forked child holding stdout open) goes with it;
+  // what escaped the group is cut off from stdout and stderr after the grace period.
+  let grace: NodeJS.Timeout | undefined;
+  child.on('exit', () => {
+    killGroup(child.pid);
+    releaseGroup(child.pid);
+    grace = setTimeout(() => {
+      (child.stdout as Readable).destroy();
+      (child.stderr as Readable).destroy();
+    }, OUTPUT_GRACE_MS);
+  });
 
   const result = await child;
   clearTimeout(timer);
+  clearTimeout(grace);
   req.stderr.end();
 
   if (stop === 'timed-out') return { kind: 'timed-out', ranMs: Date.now() - started };

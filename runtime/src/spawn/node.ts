@@ -2,14 +2,15 @@
 // the runtime in a process group of its own. Used when the spawn helper is
 // missing or cannot run.
 import { spawn } from 'node:child_process';
-import { deadlineTimer, killGroup, StdoutBuffer, type RunOutcome, type RunRequest, type StopReason } from './run.ts';
+import { guardGroup, releaseGroup } from './orphan-guard.ts';
+import { deadlineTimer, killGroup, OUTPUT_GRACE_MS, programEnvironment, StdoutBuffer, type RunOutcome, type RunRequest, type StopReason } from './run.ts';
 
 export function runWithNode(req: RunRequest): Promise<RunOutcome> {
   const started = Date.now();
   return new Promise<RunOutcome>((resolve) => {
     // detached: the program leads its own process group, so a deadline or the
     // output cap kills everything it forked, not just the program.
-    const child = spawn(req.file, [], { env: req.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(req.file, [], { env: programEnvironment(req), detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     let stop: StopReason | undefined;
     const stopWith = (why: StopReason) => {
       if (stop === undefined) stop = why;
@@ -37,9 +38,20 @@ export function runWithNode(req: RunRequest): Promise<RunOutcome> {
       // Only a spawn failure arrives here with no pid; later errors (kill) are ignored.
       if (child.pid === undefined) finish({ kind: 'did-not-start', message: err.message });
     });
-    // Whatever the program left behind in its group (a forked child holding stdout open) goes with it.
-    child.on('exit', () => killGroup(child.pid));
+    guardGroup(child.pid);
+    // Whatever the program left behind in its group (a forked child holding stdout open) goes with it;
+    // what escaped the group is cut off from stdout and stderr after the grace period.
+    let grace: NodeJS.Timeout | undefined;
+    child.on('exit', () => {
+      killGroup(child.pid);
+      releaseGroup(child.pid);
+      grace = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, OUTPUT_GRACE_MS);
+    });
     child.on('close', (code, signal) => {
+      clearTimeout(grace);
       if (stop === 'timed-out') return finish({ kind: 'timed-out', ranMs: Date.now() - started });
       if (stop === 'output-too-large') return finish({ kind: 'output-too-large', limit: req.maxStdoutBytes });
       if (child.pid === undefined) return; // 'error' says why

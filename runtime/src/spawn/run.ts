@@ -5,7 +5,10 @@ import type { StderrLog } from '../stderr-log.ts';
 export interface RunRequest {
   file: string;
   stdin: Buffer;
+  /** The program's environment, shared by invocations (a fork server compares it with its own). */
   env: Record<string, string>;
+  /** Variables of this invocation only (request id, trace id, CGI variables...), on top of `env`. */
+  invocationEnv?: Record<string, string>;
   /** Epoch ms at which the program's process group is killed. */
   killAtMs: number;
   maxStdoutBytes: number;
@@ -22,6 +25,14 @@ export type RunOutcome =
   | { kind: 'interrupted'; message: string };
 
 export type StopReason = 'timed-out' | 'output-too-large';
+
+/**
+ * How long a program's stdout and stderr stay open once it has exited (its
+ * group is killed then). A process that escaped the group (setsid) may hold
+ * them for ever: after this they are closed, so the answer comes in time.
+ * The program servers do the same in C (program-pump.c).
+ */
+export const OUTPUT_GRACE_MS = 100;
 
 /** Keeps a program's stdout up to Lambda's response limit, and nothing past it. */
 export class StdoutBuffer {
@@ -60,4 +71,9 @@ const MAX_TIMER_MS = 2_147_483_647;
 export function deadlineTimer(killAtMs: number, fire: () => void): NodeJS.Timeout | undefined {
   const delay = Math.max(0, killAtMs - Date.now());
   return delay > MAX_TIMER_MS ? undefined : setTimeout(fire, delay);
+}
+
+/** The whole environment a program is started with. */
+export function programEnvironment(req: RunRequest): Record<string, string> {
+  return req.invocationEnv ? { ...req.env, ...req.invocationEnv } : req.env;
 }

@@ -16,7 +16,7 @@ export async function runWithServer(server: ProgramServer, req: RunRequest): Pro
   };
   const stdout = new StdoutBuffer(req.maxStdoutBytes);
   const timer = deadlineTimer(req.killAtMs, () => stopWith('timed-out'));
-  const result = await server.run(req.file, req.env, req.stdin, {
+  const result = await server.run(req.file, req.env, req.invocationEnv ?? {}, req.stdin, {
     onStart(p) {
       pid = p;
       // The deadline may have passed while the server was starting the program.
@@ -30,8 +30,9 @@ export async function runWithServer(server: ProgramServer, req: RunRequest): Pro
   clearTimeout(timer);
 
   if (result.kind === 'server-died') {
-    // Not started: nothing ran, the next path runs it. Started: its group goes, and the outcome says why.
-    if (!result.started) return 'retry';
+    // Not read: nothing ran, the next path runs it. Otherwise it may have run, and is never run
+    // twice: its group (if it got a pid) goes, and the outcome says why.
+    if (!result.mayHaveStarted) return 'retry';
     killGroup(pid);
     req.stderr.end();
     if (stop === 'timed-out') return { outcome: { kind: 'timed-out', ranMs: Date.now() - started }, serverDied: true };
