@@ -2,8 +2,8 @@
 // stream plumbing per run and is the largest part of the bundle, so it is
 // imported on first use only.
 import type { Readable } from 'node:stream';
-import { guardGroup, releaseGroup } from './orphan-guard.ts';
-import { deadlineTimer, killGroup, OUTPUT_GRACE_MS, programEnvironment, StdoutBuffer, type RunOutcome, type RunRequest, type StopReason } from './run.ts';
+import { guardGroup } from './orphan-guard.ts';
+import { afterProgramExit, deadlineTimer, killGroup, programEnvironment, StdoutBuffer, type RunOutcome, type RunRequest, type StopReason } from './run.ts';
 
 export async function runWithExeca(req: RunRequest): Promise<RunOutcome> {
   const { execa } = await import('execa');
@@ -42,17 +42,8 @@ export async function runWithExeca(req: RunRequest): Promise<RunOutcome> {
 
   const timer = deadlineTimer(req.killAtMs, () => stopWith('timed-out'));
   guardGroup(child.pid);
-  // Whatever the program left behind in its group (a forked child holding stdout open) goes with it;
-  // what escaped the group is cut off from stdout and stderr after the grace period.
   let grace: NodeJS.Timeout | undefined;
-  child.on('exit', () => {
-    killGroup(child.pid);
-    releaseGroup(child.pid);
-    grace = setTimeout(() => {
-      (child.stdout as Readable).destroy();
-      (child.stderr as Readable).destroy();
-    }, OUTPUT_GRACE_MS);
-  });
+  child.on('exit', () => (grace = afterProgramExit(child.pid, [child.stdout as Readable, child.stderr as Readable])));
 
   const result = await child;
   clearTimeout(timer);

@@ -2,8 +2,8 @@
 // the runtime in a process group of its own. Used when the spawn helper is
 // missing or cannot run.
 import { spawn } from 'node:child_process';
-import { guardGroup, releaseGroup } from './orphan-guard.ts';
-import { deadlineTimer, killGroup, OUTPUT_GRACE_MS, programEnvironment, StdoutBuffer, type RunOutcome, type RunRequest, type StopReason } from './run.ts';
+import { guardGroup } from './orphan-guard.ts';
+import { afterProgramExit, deadlineTimer, killGroup, programEnvironment, StdoutBuffer, type RunOutcome, type RunRequest, type StopReason } from './run.ts';
 
 export function runWithNode(req: RunRequest): Promise<RunOutcome> {
   const started = Date.now();
@@ -39,17 +39,8 @@ export function runWithNode(req: RunRequest): Promise<RunOutcome> {
       if (child.pid === undefined) finish({ kind: 'did-not-start', message: err.message });
     });
     guardGroup(child.pid);
-    // Whatever the program left behind in its group (a forked child holding stdout open) goes with it;
-    // what escaped the group is cut off from stdout and stderr after the grace period.
     let grace: NodeJS.Timeout | undefined;
-    child.on('exit', () => {
-      killGroup(child.pid);
-      releaseGroup(child.pid);
-      grace = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }, OUTPUT_GRACE_MS);
-    });
+    child.on('exit', () => (grace = afterProgramExit(child.pid, [child.stdout, child.stderr])));
     child.on('close', (code, signal) => {
       clearTimeout(grace);
       if (stop === 'timed-out') return finish({ kind: 'timed-out', ranMs: Date.now() - started });

@@ -1,6 +1,8 @@
 // What every spawn strategy shares: the request, the outcome, and the two
 // ways a run is stopped (deadline, output cap), which kill the program's group.
+import type { Readable } from 'node:stream';
 import type { StderrLog } from '../stderr-log.ts';
+import { releaseGroup } from './orphan-guard.ts';
 
 export interface RunRequest {
   file: string;
@@ -76,4 +78,18 @@ export function deadlineTimer(killAtMs: number, fire: () => void): NodeJS.Timeou
 /** The whole environment a program is started with. */
 export function programEnvironment(req: RunRequest): Record<string, string> {
   return req.invocationEnv ? { ...req.env, ...req.invocationEnv } : req.env;
+}
+
+/**
+ * A program started by the runtime itself (node, execa) has exited: whatever it
+ * left in its group (a forked child holding stdout open) goes with it, and what
+ * escaped the group is cut off from stdout and stderr after the grace period.
+ * Returns the grace timer, to clear once the streams have closed.
+ */
+export function afterProgramExit(pid: number | undefined, outputs: Readable[]): NodeJS.Timeout {
+  killGroup(pid);
+  releaseGroup(pid);
+  return setTimeout(() => {
+    for (const stream of outputs) stream.destroy();
+  }, OUTPUT_GRACE_MS);
 }
