@@ -79,8 +79,10 @@ export class ProgramInvoker {
     let error: Diagnostic;
     if (outcome.kind === 'exited' && outcome.code === 0) {
       const response = codec.decodeOutput({ stdout: outcome.stdout, exitCode: outcome.code }, event);
-      if (!isDiagnostic(response)) return { ok: true, response };
-      error = response;
+      if (isDiagnostic(response)) error = response;
+      else if (response.length <= this.options.maxResponseBytes) return { ok: true, response };
+      // The cap on stdout stops a runaway program early; encoding (JSON escapes, base64) can still grow it past Lambda's limit.
+      else error = tooLarge(programName, outcome.stdout.length, response.length, this.options.maxResponseBytes);
     } else {
       error = describeFailure(programName, outcome, tail);
     }
@@ -109,6 +111,13 @@ function invocationEnv(context: InvocationContext): Record<string, string> {
   if (context.clientContext) env.AWS_LAMBDA_CLIENT_CONTEXT = context.clientContext;
   if (context.cognitoIdentity) env.AWS_LAMBDA_COGNITO_IDENTITY = context.cognitoIdentity;
   return env;
+}
+
+function tooLarge(program: string, stdoutBytes: number, responseBytes: number, limit: number): Diagnostic {
+  return diagnostic(
+    'Function.ResponseSizeTooLarge',
+    `program ${program} wrote ${stdoutBytes} bytes to stdout, which encode as a ${responseBytes}-byte response, over Lambda's ${limit}-byte response limit`,
+  );
 }
 
 // libcob reports runtime errors as "libcob: file:line: error: ..." on stderr.
