@@ -21,6 +21,7 @@ import { RuntimeApiServer } from '../dev/runtime-api-server.ts';
 import { processTree, treeRssKb } from '../dev/process-tree.ts';
 import { BOOTSTRAP_SCRIPT, RUNTIME_BUILD_OPTIONS, RUNTIME_BUNDLE_PATH, RUNTIME_ENTRY } from '../runtime/bundle.ts';
 import { buildSpawnHelperInto } from '../runtime/native/build-spawn-helper.ts';
+import { layerNodeForHost } from '../layer/build.ts';
 import { configureSpawn, runProgram, type SpawnPath } from '../runtime/src/program-runner.ts';
 import { StderrLog } from '../runtime/src/stderr-log.ts';
 import { buildLauncher, launchSamples } from './launcher.ts';
@@ -35,11 +36,14 @@ const ROOT = join(here, '..');
 const RESULTS_DIR = process.env.COBOLAMBDA_BENCH_OUT || join(here, 'results');
 const ECHO_SOURCE = join(ROOT, 'test', 'cobol', 'echo.cbl');
 const DOCS_CHART = join(ROOT, 'docs', 'bench-latency.svg');
+const SAMPLES_DIR = join(ROOT, 'cobol');
+/** The Node the bootstrap runs on in the runtime layer (and under `dev`): cold start is compared with this very binary. */
+const LAYER_NODE = layerNodeForHost();
 
 const quick = process.argv.includes('--quick') || process.env.COBOLAMBDA_BENCH_QUICK === '1';
 const P = quick
-  ? { rounds: 2, batch: 5, throughput: 16, cold: 2, linking: 20, tree: 5 }
-  : { rounds: 12, batch: 40, throughput: 400, cold: 15, linking: 300, tree: 50 };
+  ? { rounds: 2, batch: 5, throughput: 16, cold: 2, linking: 20, tree: 5, memory: 1 }
+  : { rounds: 12, batch: 40, throughput: 400, cold: 15, linking: 300, tree: 50, memory: 5 };
 
 const PAYLOAD = '"hello"';
 const EXPECTED = `${PAYLOAD}\n`;
@@ -81,6 +85,14 @@ export interface ColdRow extends Summary {
   ratio: number;
 }
 
+export interface MemoryRow {
+  fn: string;
+  mode: string;
+  memorySizeMb: number;
+  /** The largest Max Memory Used of the REPORT lines of a few warm invocations with the sample's example. */
+  maxMemoryUsedMb: number;
+}
+
 export interface BenchResults {
   generatedAt: string;
   quick: boolean;
@@ -89,6 +101,7 @@ export interface BenchResults {
   latency: LatencyRow[];
   throughput: ThroughputRow[];
   coldStart: ColdRow[];
+  memory: MemoryRow[];
   linking: Array<{ strategy: string; option: string; programBytes: number; libBytes: number; maxGlibc: string; loadsOnLambda: string; p50: number; p90: number; ratio: number }>;
   levers: Array<{ id: string; label: string; value: number; unit: string }>;
   /** How CPU work and process creation scale from 1 to 2 processes on this machine. */
@@ -112,20 +125,25 @@ function makeCobolDir(dir: string): void {
   writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs }, null, 2));
 }
 
-/** The runtime as it was before this work: execa imported (and evaluated) at start. */
-async function bundleEagerExeca(outDir: string): Promise<void> {
-  const bundle = join(outDir, RUNTIME_BUNDLE_PATH);
+/** The runtime as the previous release bundled it: one ES module (execa split out), which made Node load undici at start. */
+async function bundleBeforeEsm(outDir: string): Promise<void> {
+  const bundle = join(outDir, 'cobolambda', 'runtime.mjs');
   mkdirSync(dirname(bundle), { recursive: true });
   await build({
-    stdin: {
-      contents: `import * as execa from 'execa'; (globalThis as any).__eagerExeca = execa;\nimport ${JSON.stringify(RUNTIME_ENTRY)};\n`,
-      resolveDir: here,
-      loader: 'ts',
-    },
-    outfile: bundle,
+    entryPoints: [RUNTIME_ENTRY],
+    outdir: dirname(bundle),
+    entryNames: 'runtime',
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
     ...RUNTIME_BUILD_OPTIONS,
+    format: 'esm',
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    define: {},
   });
-  copyFileSync(BOOTSTRAP_SCRIPT, join(outDir, 'bootstrap'));
+  await buildSpawnHelperInto(outDir);
+  const bootstrap = join(outDir, 'bootstrap');
+  writeFileSync(bootstrap, readFileSync(BOOTSTRAP_SCRIPT, 'utf8').replace(RUNTIME_BUNDLE_PATH, 'cobolambda/runtime.mjs'), { mode: 0o755 });
 }
 
 // ---------------------------------------------------------------------------
@@ -194,7 +212,7 @@ async function coldStart(runtimeDir: string, programDir: string): Promise<number
       AWS_LAMBDA_RUNTIME_API: address,
       _HANDLER: 'echo',
       COBOLAMBDA_PROGRAM_DIR: programDir,
-      COBOLAMBDA_NODE: process.execPath,
+      COBOLAMBDA_NODE: LAYER_NODE,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
@@ -215,9 +233,52 @@ async function coldStart(runtimeDir: string, programDir: string): Promise<number
 
 async function nodeNoop(): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  const child = spawn(LAYER_NODE, ['-e', '0'], { stdio: 'ignore' });
   await waitExit(child);
   return performance.now() - started;
+}
+
+function invokeWithLog(url: URL, fn: string, payload: string): Promise<{ status: number; log: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { agent, host: url.hostname, port: url.port, method: 'POST', path: `/2015-03-31/functions/${fn}/invocations`, headers: { 'content-length': Buffer.byteLength(payload), 'x-amz-log-type': 'Tail' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, log: Buffer.from(String(res.headers['x-amz-log-result'] ?? ''), 'base64').toString() }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** The Init Duration of dev's REPORT line for one invocation (undefined when it was warm). */
+async function initDurationOf(url: URL, fn: string): Promise<number | undefined> {
+  const { log: tail } = await invokeWithLog(url, fn, PAYLOAD);
+  const m = /Init Duration: ([\d.]+) ms/.exec(tail);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Every sample in cobol/ under its own dev, invoked warm with its example: the largest Max Memory Used. */
+async function sampleMemory(workDir: string): Promise<MemoryRow[]> {
+  const dev = new DevServer({ cobolDir: SAMPLES_DIR, workDir, host: '127.0.0.1', port: 0, concurrency: 1, region: 'us-east-1', watch: false, log: () => {} });
+  const rows: MemoryRow[] = [];
+  try {
+    const url = new URL(await dev.start());
+    for (const spec of dev.programs) {
+      const payload = spec.example ?? (spec.mode === 'http' ? JSON.stringify({ version: '2.0', rawPath: '/', requestContext: { http: { method: 'GET', path: '/' } }, headers: {} }) : '{}');
+      let max = 0;
+      for (let i = 0; i <= P.memory; i++) {
+        const { log: tail } = await invokeWithLog(url, spec.name, payload);
+        const m = /Max Memory Used: (\d+) MB/.exec(tail);
+        if (i > 0 && m) max = Math.max(max, Number(m[1])); // the first one is the cold start
+      }
+      rows.push({ fn: spec.name, mode: spec.mode, memorySizeMb: spec.memorySizeMb, maxMemoryUsedMb: max });
+    }
+  } finally {
+    await dev.close();
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------------------
@@ -256,7 +317,7 @@ async function main(): Promise<void> {
     writeFileSync(input, EXPECTED);
     const launch = await buildLauncher(work);
     const beforeDir = join(work, 'runtime-before');
-    await bundleEagerExeca(beforeDir);
+    await bundleBeforeEsm(beforeDir);
 
     // Warm: page cache, one execution environment per function.
     await launchSamples(launch, 5, input, program);
@@ -280,6 +341,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < P.rounds; round++) {
       log(`latency round ${round + 1}/${P.rounds}`);
       for (const t of await launchSamples(launch, P.batch, input, program)) add('limit', { ok: true, ms: t });
+      for (const t of await launchSamples(launch, P.batch, input, program, {}, 'fork')) add('limit-fork', { ok: true, ms: t });
       for (const path of PATHS) {
         configureSpawn({ mode: path, helperFile });
         await runnerOnce(program); // starts the helper; not counted
@@ -290,8 +352,8 @@ async function main(): Promise<void> {
     configureSpawn({});
     const limitSamples = samples.get('limit')!;
     const limitP50 = summarize(limitSamples).p50;
-    const limit = latencyRow('limit', 'limit: C launcher fork/exec/wait', limitSamples, 0, limitP50);
-    const latency: LatencyRow[] = [limit];
+    const limit = latencyRow('limit', 'limit: C posix_spawn + wait, event on a stdin pipe, stdout to /dev/null', limitSamples, 0, limitP50);
+    const latency: LatencyRow[] = [limit, latencyRow('limit-fork', 'C fork/exec + wait, stdin from a file (the previous limit)', samples.get('limit-fork') ?? [], 0, limitP50)];
     for (const path of PATHS) {
       latency.push(latencyRow(`runner-${path}`, `runtime runProgram, no HTTP: ${PATH_NOTE[path]}`, samples.get(`runner-${path}`) ?? [], errors.get(`runner-${path}`) ?? 0, limitP50));
     }
@@ -346,11 +408,25 @@ async function main(): Promise<void> {
       const sum = summarize(s);
       return { id, label, ...sum, ratio: sum.p50 / nodeP50 };
     };
+    log('Init Duration under dev');
+    const devInit: number[] = [];
+    const echoPool = server.pools.get(FUNCTIONS['fork-server'])!;
+    for (let i = 0; i < P.cold; i++) {
+      echoPool.reload(echoPool.settings); // retires the warm environment: the next invocation is a cold start
+      const init = await initDurationOf(url, FUNCTIONS['fork-server']);
+      if (init !== undefined) devInit.push(init);
+    }
+    const nodeName = LAYER_NODE === process.execPath ? `Node ${process.version}` : "the runtime layer's Node";
     const coldStartRows = [
-      coldRow('node-e-0', '`node -e 0` (spawn → exit)', cold.node),
-      coldRow('bootstrap', 'bootstrap start → first next (execa loaded lazily)', cold.after),
-      coldRow('bootstrap-before', 'bootstrap start → first next (before: execa loaded at start)', cold.before),
+      coldRow('node-e-0', `\`node -e 0\` (spawn → exit), ${nodeName}`, cold.node),
+      coldRow('bootstrap', 'bootstrap start → first next (one CommonJS bundle; the fork server starts once next is out)', cold.after),
+      coldRow('bootstrap-before', 'bootstrap start → first next (before: the ES module bundle)', cold.before),
+      coldRow('dev-init', 'Init Duration in dev\'s REPORT line (bootstrap start → first next, seen by dev)', devInit),
     ];
+
+    // --- Memory: Max Memory Used of each sample, as dev's REPORT line says -------
+    log('memory of the samples');
+    const memory = await sampleMemory(join(work, 'samples-dev'));
 
     // --- Levers ----------------------------------------------------------------
     const treeTimes: number[] = [];
@@ -390,7 +466,9 @@ async function main(): Promise<void> {
     const goals = [
       { goal: 'warm invoke through dev p50 / limit (fork server, default)', value: byId('dev-fork-server').ratio, target: '≤ 1.5', met: byId('dev-fork-server').ratio <= 1.5 },
       { goal: 'warm invoke through dev p50 / limit (spawn helper)', value: byId('dev-native').ratio, target: '≤ 1.5', met: byId('dev-native').ratio <= 1.5 },
-      { goal: 'cold start p50 / `node -e 0`', value: coldStartRows[1]!.ratio, target: '≤ 1.25', met: coldStartRows[1]!.ratio <= 1.25 },
+      { goal: 'warm invoke through dev p99 / limit p50 (fork server, default)', value: byId('dev-fork-server').p99 / limitP50, target: '≤ 2.5', met: byId('dev-fork-server').p99 / limitP50 <= 2.5 },
+      { goal: 'cold start p50 / `node -e 0` of the same Node', value: coldStartRows[1]!.ratio, target: '≤ 1.5', met: coldStartRows[1]!.ratio <= 1.5 },
+      ...memory.map((m) => ({ goal: `${m.fn}: Max Memory Used / Memory Size (MB)`, value: m.maxMemoryUsedMb / m.memorySizeMb, target: '< 1', met: m.maxMemoryUsedMb < m.memorySizeMb })),
       ...scaling.map((m) => ({ goal: `concurrency 2 / 1 of ${m.label} (the machine, for reference)`, value: m.ratio, target: '-', met: true })),
       { goal: 'throughput concurrency 2 / 1 of the limit itself (the machine, for reference)', value: tput('limit', 2) / tput('limit', 1), target: '-', met: true },
       { goal: 'throughput concurrency 2 / 1 (fork server, default)', value: tput('fork-server', 2) / tput('fork-server', 1), target: '≥ 1.6', met: tput('fork-server', 2) / tput('fork-server', 1) >= 1.6 },
@@ -405,6 +483,7 @@ async function main(): Promise<void> {
       latency,
       throughput,
       coldStart: coldStartRows,
+      memory,
       linking,
       levers,
       machineScaling: scaling,
@@ -416,7 +495,7 @@ async function main(): Promise<void> {
       ...latency.map((r) => ({ label: r.id === 'limit' ? 'limit (C launcher)' : r.id.replace('runner-', 'runProgram ').replace('dev-', 'dev warm '), samples: samples.get(r.id) ?? [], color: r.id === 'limit' ? '#2a9d4b' : r.id.endsWith('execa') ? '#c0392b' : r.id.endsWith('native') ? '#8e44ad' : r.id.endsWith('fork-server') ? '#e67e22' : '#3572b0' })),
       { label: 'node -e 0', samples: cold.node, color: '#777' },
       { label: 'cold start (bootstrap → next)', samples: cold.after, color: '#3572b0' },
-      { label: 'cold start before (eager execa)', samples: cold.before, color: '#c0392b' },
+      { label: 'cold start before (ESM bundle)', samples: cold.before, color: '#c0392b' },
     ];
     const svg = latencySvg(
       'cobolambda: latency of one echo invocation',
@@ -453,6 +532,9 @@ export function formatTables(r: BenchResults): string {
   out.push('\n| cold start | n | p50 ms | p90 ms | p50 / node -e 0 |');
   out.push('| --- | ---: | ---: | ---: | ---: |');
   for (const c of r.coldStart) out.push(`| ${c.label} | ${c.n} | ${ms(c.p50)} | ${ms(c.p90)} | ${c.ratio.toFixed(2)}× |`);
+  out.push('\n| sample (warm, its example event) | mode | Memory Size MB | Max Memory Used MB |');
+  out.push('| --- | --- | ---: | ---: |');
+  for (const m of r.memory) out.push(`| ${m.fn} | ${m.mode} | ${m.memorySizeMb} | ${m.maxMemoryUsedMb} |`);
   out.push('\n| linking option (hello, C launcher) | program | shared libs | newest GLIBC | loads on al2023 | exec p50 ms | p90 ms | p50 / limit |');
   out.push('| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |');
   for (const l of r.linking) {

@@ -161,7 +161,7 @@ function cmdline(pid: number): string {
 
 export function sample(devPid: number): Sample {
   const tree = processTree(devPid).slice(1);
-  const bootstraps = tree.filter((p) => cmdline(p.pid).includes('cobolambda/runtime.mjs'));
+  const bootstraps = tree.filter((p) => cmdline(p.pid).includes('cobolambda/runtime.cjs'));
   let fds = 0;
   try {
     fds = readdirSync(`/proc/${devPid}/fd`).length;

@@ -77,7 +77,7 @@ export class DevServer {
 
   private async build(): Promise<void> {
     const { log } = this.options;
-    const specs = discoverPrograms(this.options.cobolDir);
+    const specs = discoverPrograms(this.options.cobolDir, { keepGoing: true });
     const envVars = this.readEnvVars();
     const binDir = join(this.programsDir, 'bin');
     const metaDir = join(this.programsDir, 'cobolambda', 'programs');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { RuntimeApiServer, type InvocationOutcome } from './runtime-api-server.ts';
 import { killTree, rssKb, treeRssKb } from './process-tree.ts';
+import { layerNodeForHost } from '../layer/build.ts';
 
 export interface FunctionSettings {
   name: string;
@@ -236,7 +237,7 @@ export class ExecutionEnvironment {
       AWS_REGION: s.region,
       AWS_DEFAULT_REGION: s.region,
       COBOLAMBDA_PROGRAM_DIR: s.programDir,
-      COBOLAMBDA_NODE: process.env.COBOLAMBDA_NODE ?? process.execPath,
+      COBOLAMBDA_NODE: process.env.COBOLAMBDA_NODE ?? layerNodeForHost(),
       ...s.environment,
     };
   }

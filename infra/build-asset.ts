@@ -3,7 +3,7 @@
 // the bundling image (layer/Dockerfile), so both give the same layout:
 //
 //   runtime            → the runtime layer as buildProject lays it out (bootstrap,
-//                        cobolambda/runtime.mjs, node/bin/node, lib/), for /opt
+//                        cobolambda/runtime.cjs, node/bin/node, lib/), for /opt
 //   program:<name>     → bin/<name> and cobolambda/programs/<name>.json, for /var/task
 //   all                → runtime/ and programs/ (both layers unzipped: the root Dockerfile's /opt)
 //

@@ -48,6 +48,12 @@ export function nodeBinary(arch: LambdaArch): string {
   return join(NODE_PACKAGE_DIR, 'node_modules', `node-linux-${arch === 'arm64' ? 'arm64' : 'x64'}`, 'bin', 'node');
 }
 
+/** The Node.js the bootstrap runs on here: the runtime layer's, as on Lambda; the host's when that package is not installed. */
+export function layerNodeForHost(): string {
+  const layerNode = nodeBinary(process.arch === 'arm64' ? 'arm64' : 'x86_64');
+  return existsSync(layerNode) ? layerNode : process.execPath;
+}
+
 /** Lambda's limits: direct zip upload, and function plus all layers unzipped. */
 export const LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024;
 export const LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024;

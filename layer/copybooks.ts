@@ -1,6 +1,10 @@
 // Where a COPY name resolves, as cobc's -I search finds it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { sourceSegments, type Segment, type SourceFormat } from '../runtime/src/codecs/copybook/source.ts';
+
+const COPY_STATEMENT = /\bCOPY\s+(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9][A-Za-z0-9_.-]*))/gi;
+const copyName = (m: RegExpMatchArray): string => (m[1] ?? m[2] ?? m[3] ?? '').replace(/\.$/, '');
 
 const COPYBOOK_EXTENSIONS = ['', '.cpy', '.CPY', '.cob', '.COB', '.cbl', '.CBL'];
 
@@ -20,8 +24,8 @@ export function copybooksOf(source: string, dirs: string[], seen = new Set<strin
     // Fixed-format comment lines (indicator * or / in column 7) and *> comments.
     if (/^.{6}[*/]/.test(rawLine)) continue;
     const line = rawLine.replace(/\*>.*$/, '');
-    for (const m of line.matchAll(/\bCOPY\s+(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9][A-Za-z0-9_.-]*))/gi)) {
-      const name = (m[1] ?? m[2] ?? m[3] ?? '').replace(/\.$/, '');
+    for (const m of line.matchAll(COPY_STATEMENT)) {
+      const name = copyName(m);
       const file = findCopybook(name, [dirname(source), ...dirs]);
       const key = file ?? `missing:${name}`;
       if (seen.has(key)) continue;
@@ -33,3 +37,33 @@ export function copybooksOf(source: string, dirs: string[], seen = new Set<strin
   return found;
 }
 
+
+/** The reference format cobc starts a source in: fixed, unless the flags say free (the last of -free/-fixed wins). */
+export function initialSourceFormat(cobcFlags: string[]): SourceFormat {
+  let format: SourceFormat = 'fixed';
+  for (const flag of cobcFlags) {
+    if (['-free', '-F', '--free'].includes(flag)) format = 'free';
+    if (['-fixed', '--fixed'].includes(flag)) format = 'fixed';
+  }
+  return format;
+}
+
+/**
+ * The format cobc reads `copybookFile` in when `source` COPYs it: a copybook starts in the
+ * format in effect at the COPY statement (`>>SOURCE FORMAT` before it counts). A source
+ * that does not COPY it directly, or cannot be read as COBOL, leaves `initial`.
+ */
+export function formatAtCopy(source: string, copybookFile: string, dirs: string[], initial: SourceFormat): SourceFormat {
+  let segments: Segment[];
+  try {
+    segments = sourceSegments(readFileSync(source, 'latin1'), source, initial);
+  } catch {
+    return initial; // cobc reports what is wrong with the program itself
+  }
+  for (const segment of segments) {
+    for (const m of segment.text.matchAll(COPY_STATEMENT)) {
+      if (findCopybook(copyName(m), [dirname(source), ...dirs]) === copybookFile) return segment.format;
+    }
+  }
+  return initial;
+}

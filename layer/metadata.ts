@@ -1,16 +1,21 @@
 // The metadata the runtime reads for a program: its mode and, in record mode,
 // the copybook layouts parsed at build time so the runtime never parses COBOL.
 import { readFileSync } from 'node:fs';
-import type { ProgramSpec } from './programs.ts';
+import { dirname, join } from 'node:path';
+import { CONFIG_FILE, type CopybookReference, type ProgramSpec } from './programs.ts';
+import { applyRecordSettings, RecordSettingsError } from '../runtime/src/codecs/copybook/record-settings.ts';
+import type { RecordCodecOptions } from '../runtime/src/codecs/record.ts';
+import { stdioFiles, type StdioFile } from './record-files.ts';
 import type { ProgramMetadata } from '../runtime/src/codecs/index.ts';
 import { parseCopybook, dialectForStd, CopybookError, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
-import { findCopybook } from './copybooks.ts';
+import { findCopybook, formatAtCopy, initialSourceFormat } from './copybooks.ts';
 
 export class MetadataError extends Error {
   override name = 'MetadataError';
 }
 
-function loadLayout(spec: ProgramSpec, copybook: string, role: 'input' | 'output'): RecordLayout {
+function loadLayout(spec: ProgramSpec, reference: CopybookReference, role: 'input' | 'output'): RecordLayout {
+  const { copybook } = reference;
   const file = findCopybook(copybook, spec.copybookDirs);
   if (!file) {
     throw new MetadataError(`${spec.source}: record mode ${role} copybook ${copybook} not found in ${spec.copybookDirs.join(', ')}`);
@@ -19,7 +24,9 @@ function loadLayout(spec: ProgramSpec, copybook: string, role: 'input' | 'output
     return parseCopybook(readFileSync(file, 'latin1'), {
       fileName: file,
       dialect: dialectForStd(spec.std),
-      format: spec.cobcFlags.includes('-free') ? 'free' : 'auto',
+      replacing: Object.entries(reference.replacing ?? {}),
+      record: reference.record,
+      format: formatAtCopy(spec.source, file, spec.copybookDirs, initialSourceFormat(spec.cobcFlags)),
       resolveCopy: (name) => {
         const nested = findCopybook(name, spec.copybookDirs);
         if (!nested) throw new MetadataError(`${file}: COPY ${name} not found in ${spec.copybookDirs.join(', ')}`);
@@ -34,10 +41,48 @@ function loadLayout(spec: ProgramSpec, copybook: string, role: 'input' | 'output
 
 /** Throws MetadataError (file, line, clause) when a copybook cannot be mapped. */
 export function programMetadata(spec: ProgramSpec): ProgramMetadata {
+  if (spec.configError) throw new MetadataError(spec.configError);
   const meta: ProgramMetadata = { name: spec.name, mode: spec.mode };
   if (spec.mode === 'record') {
-    meta.input = loadLayout(spec, spec.input!, 'input');
-    meta.output = loadLayout(spec, spec.output!, 'output');
+    const [input, output] = configured(spec, [loadLayout(spec, spec.input!, 'input'), loadLayout(spec, spec.output!, 'output')]);
+    meta.input = input;
+    meta.output = output;
+    meta.record = recordFraming(spec, input!, output!);
   }
   return meta;
+}
+
+/**
+ * Bare records or length-prefixed ones, as cobc lays out the files the program ASSIGNs to
+ * /dev/stdin and /dev/stdout; and a copybook whose length is not its file's record length
+ * is refused, since every record after the first would be read shifted.
+ */
+function recordFraming(spec: ProgramSpec, input: RecordLayout, output: RecordLayout): RecordCodecOptions {
+  const files = stdioFiles(spec);
+  const options: RecordCodecOptions = {};
+  const check = (file: StdioFile | undefined, layout: RecordLayout, role: 'input' | 'output', device: string): void => {
+    if (!file || file.organization !== 'sequential') return;
+    const variable = file.recordMin !== file.recordMax;
+    if (file.recordMax !== layout.length || (variable && file.recordMin > layout.minLength)) {
+      throw new MetadataError(
+        `${spec.source}: the file ${file.select} (ASSIGN TO "${device}") holds records of ${variable ? `${file.recordMin} to ${file.recordMax}` : file.recordMax} bytes, ` +
+          `but the ${role} copybook ${layout.fileName} (record ${layout.name}) is ${layout.minLength === layout.length ? layout.length : `${layout.minLength} to ${layout.length}`} bytes: ` +
+          `describe the FD record with the copybook, or as PIC X(${layout.length}) with the copybook in WORKING-STORAGE (READ ... INTO, WRITE ... FROM)`,
+      );
+    }
+    if (variable) options[role === 'input' ? 'inputFraming' : 'outputFraming'] = 'variable';
+  };
+  check(files.stdin, input, 'input', '/dev/stdin');
+  check(files.stdout, output, 'output', '/dev/stdout');
+  return options;
+}
+
+/** The layouts with the program's record settings (encoding, fields, redefines) applied. */
+export function configured(spec: ProgramSpec, layouts: RecordLayout[]): RecordLayout[] {
+  try {
+    return applyRecordSettings(layouts, spec.record, `${join(dirname(spec.source), CONFIG_FILE)}: programs.${spec.name}`);
+  } catch (err) {
+    if (err instanceof RecordSettingsError) throw new MetadataError(err.message);
+    throw err;
+  }
 }

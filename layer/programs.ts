@@ -2,8 +2,10 @@
 // through `discoverPrograms`, so a program means the same thing everywhere.
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join, resolve, basename, extname } from 'node:path';
+import type { RecordSettings } from '../runtime/src/codecs/copybook/record-settings.ts';
+import { configProblems, IO_MODES } from './config-schema.ts';
 
-export type IoMode = 'raw' | 'lines' | 'record' | 'http';
+export type IoMode = (typeof IO_MODES)[number];
 
 /** Per-program settings a user may put in `cobol/cobolambda.json` under `programs.<name>`. */
 export interface ProgramSettings {
@@ -13,9 +15,9 @@ export interface ProgramSettings {
   cobcFlags?: string[];
   /** How the event becomes stdin and stdout becomes the response. Default `raw`. */
   mode?: IoMode;
-  /** record mode: input and output copybooks (file names found on the copybook path). */
-  input?: string;
-  output?: string;
+  /** record mode: input and output copybooks (file names found on the copybook path), or references with options. */
+  input?: string | CopybookReference;
+  output?: string | CopybookReference;
   /** Function settings used by `dev` and deploy. */
   timeoutSeconds?: number;
   memorySizeMb?: number;
@@ -24,6 +26,20 @@ export interface ProgramSettings {
   subprograms?: string[];
   /** A payload to try the function with; `dev` prints it in its example commands. */
   example?: string;
+  /** record mode: how text fields are JSON strings, per-field overrides, REDEFINES chosen by a discriminator. */
+  encoding?: RecordSettings['encoding'];
+  fields?: RecordSettings['fields'];
+  redefines?: RecordSettings['redefines'];
+}
+
+/** A record-mode copybook and how to read it. */
+export interface CopybookReference {
+  /** File name found on the copybook path. */
+  copybook: string;
+  /** Applied as `COPY copybook REPLACING ==from== BY ==to==` would be: `{":TAG:": "CUST"}`. */
+  replacing?: Record<string, string>;
+  /** The 01 record to map when the copybook describes several (its name after replacing). */
+  record?: string;
 }
 
 export interface ProgramSpec {
@@ -38,12 +54,19 @@ export interface ProgramSpec {
   std?: string;
   cobcFlags: string[];
   mode: IoMode;
-  input?: string;
-  output?: string;
+  input?: CopybookReference;
+  output?: CopybookReference;
   timeoutSeconds: number;
   memorySizeMb: number;
   environment: Record<string, string>;
   example?: string;
+  /** record mode: settings applied to the input and output layouts. */
+  record: RecordSettings;
+  /**
+   * Why the program's settings in cobolambda.json are wrong, when discoverPrograms was asked
+   * to keep going (`dev`): the program is then described with default settings and fails to build.
+   */
+  configError?: string;
 }
 
 export interface ProjectConfig {
@@ -54,7 +77,6 @@ export const CONFIG_FILE = 'cobolambda.json';
 export const SOURCE_EXTENSIONS = ['.cbl', '.cob'];
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_MEMORY_MB = 256;
-const IO_MODES: readonly IoMode[] = ['raw', 'lines', 'record', 'http'];
 
 // Lambda's handler string is free-form, but this one is also a file name under
 // /opt/bin and a function name: keep to what both allow.
@@ -69,14 +91,36 @@ export function isValidProgramName(name: string): boolean {
   return PROGRAM_NAME.test(name);
 }
 
+export interface DiscoveryOptions {
+  /**
+   * A program whose settings do not fit the schema gets `configError` (and default settings)
+   * instead of stopping discovery: `dev` serves the other programs.
+   */
+  keepGoing?: boolean;
+}
+
 /** Every `.cbl`/`.cob` file directly in `cobolDir` is one program. */
-export function discoverPrograms(cobolDir: string): ProgramSpec[] {
+export function discoverPrograms(cobolDir: string, options: DiscoveryOptions = {}): ProgramSpec[] {
   const dir = resolve(cobolDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new ProgramDiscoveryError(`no COBOL folder at ${dir}`);
   }
   const config = readConfig(dir);
-  const settingsByName = config.programs ?? {};
+  const configFile = join(dir, CONFIG_FILE);
+  const invalid = new Map<string, string[]>();
+  const settingsByName = { ...config.programs };
+  const fileProblems: string[] = [];
+  for (const p of configProblems(config)) {
+    if (p.program === undefined || !options.keepGoing) {
+      fileProblems.push(`${configFile}: ${p.message}`);
+      continue;
+    }
+    invalid.set(p.program, [...(invalid.get(p.program) ?? []), `${configFile}: ${p.message}`]);
+    // The program is described without the settings at fault, so it still builds and shows the problem.
+    const { [p.key!]: _dropped, ...rest } = (settingsByName[p.program] ?? {}) as Record<string, unknown>;
+    settingsByName[p.program] = (typeof settingsByName[p.program] === 'object' && settingsByName[p.program] !== null ? rest : {}) as ProgramSettings;
+  }
+  if (fileProblems.length > 0) throw new ProgramDiscoveryError(fileProblems.join('\n'));
   const copybookDirs = [dir, join(dir, 'copybooks')].filter((d) => existsSync(d));
   const subprogramSources = new Set(
     Object.values(settingsByName).flatMap((s) => (s.subprograms ?? []).map((p) => resolve(dir, p))),
@@ -107,7 +151,9 @@ export function discoverPrograms(cobolDir: string): ProgramSpec[] {
       );
       continue;
     }
-    programs.push(toSpec(name, source, settingsByName[name] ?? {}, dir, copybookDirs));
+    const spec = toSpec(name, source, settingsByName[name] ?? {}, dir, copybookDirs);
+    const configError = invalid.get(name);
+    programs.push(configError ? { ...spec, configError: configError.join('\n') } : spec);
   }
   for (const sub of subprogramSources) {
     // cobc derives C file and symbol names from the base name: keep it to what both allow.
@@ -118,7 +164,7 @@ export function discoverPrograms(cobolDir: string): ProgramSpec[] {
     const unreadable = unreadableFile(sub);
     if (unreadable) problems.push(`${join(dir, CONFIG_FILE)}: subprogram ${sub}: ${unreadable}`);
   }
-  for (const configured of Object.keys(settingsByName)) {
+  for (const configured of Object.keys(config.programs ?? {})) {
     if (!byName.has(configured)) {
       problems.push(`${join(dir, CONFIG_FILE)}: settings for "${configured}", but there is no ${configured}.cbl`);
     }
@@ -170,22 +216,10 @@ function toSpec(
   dir: string,
   copybookDirs: string[],
 ): ProgramSpec {
-  const where = `${join(dir, CONFIG_FILE)}: programs.${name}`;
+  // Shapes and ranges are checked by the schema (config-schema.ts) before this.
   const mode = settings.mode ?? 'raw';
-  if (!IO_MODES.includes(mode)) {
-    throw new ProgramDiscoveryError(`${where}.mode is "${mode}"; expected one of ${IO_MODES.join(', ')}`);
-  }
-  if (mode === 'record' && (!settings.input || !settings.output)) {
-    throw new ProgramDiscoveryError(`${where}: record mode needs "input" and "output" copybooks`);
-  }
   const timeoutSeconds = settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900) {
-    throw new ProgramDiscoveryError(`${where}.timeoutSeconds must be a whole number from 1 to 900`);
-  }
   const memorySizeMb = settings.memorySizeMb ?? DEFAULT_MEMORY_MB;
-  if (!Number.isInteger(memorySizeMb) || memorySizeMb < 128 || memorySizeMb > 10240) {
-    throw new ProgramDiscoveryError(`${where}.memorySizeMb must be a whole number from 128 to 10240`);
-  }
   return {
     name,
     source,
@@ -194,13 +228,22 @@ function toSpec(
     std: settings.std,
     cobcFlags: settings.cobcFlags ?? [],
     mode,
-    input: settings.input,
-    output: settings.output,
+    input: settings.input === undefined ? undefined : copybookReference(settings.input),
+    output: settings.output === undefined ? undefined : copybookReference(settings.output),
     timeoutSeconds,
     memorySizeMb,
     environment: settings.environment ?? {},
     example: settings.example,
+    record: {
+      ...(settings.encoding ? { encoding: settings.encoding } : {}),
+      ...(settings.fields ? { fields: settings.fields } : {}),
+      ...(settings.redefines ? { redefines: settings.redefines } : {}),
+    },
   };
+}
+
+function copybookReference(value: string | CopybookReference): CopybookReference {
+  return typeof value === 'string' ? { copybook: value } : value;
 }
 
 function readConfig(dir: string): ProjectConfig {

@@ -1,7 +1,7 @@
 // Bundles the runtime into one file beside the `bootstrap` script, the layout
 // the runtime layer has at /opt. `dev`, the tests and the layer build all use
 // this one function, so they all run the very same bundle.
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { copyFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,35 +11,51 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const BOOTSTRAP_SCRIPT = join(here, 'bootstrap');
 export const RUNTIME_ENTRY = join(here, 'src', 'main.ts');
 /** Where the bundle sits relative to `bootstrap`. */
-export const RUNTIME_BUNDLE_PATH = 'cobolambda/runtime.mjs';
+export const RUNTIME_BUNDLE_PATH = 'cobolambda/runtime.cjs';
+/** execa, only loaded for COBOLAMBDA_SPAWN=execa, in a file of its own beside the bundle. */
+const EXECA_BUNDLE_NAME = 'execa.mjs';
 
-/** esbuild settings every runtime bundle shares (the bench builds a variant with them). */
+/**
+ * esbuild settings every runtime bundle shares (the bench builds variants with them).
+ * CommonJS, not ESM: an ES module that imports `node:http` makes Node evaluate every
+ * export of it, and its lazy `WebSocket`/`EventSource` getters load undici. That and
+ * the ESM loader cost about as much as Node's own start (measured: `npm run bench`).
+ */
 export const RUNTIME_BUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   minify: true,
   legalComments: 'none',
   logLevel: 'error',
-  // esm output of cjs dependencies needs a `require` in scope.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  banner: { js: 'var __importMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__importMetaUrl' },
 } as const satisfies BuildOptions;
+
+/** `import('execa')` in the runtime loads the execa bundle beside it at run time. */
+const execaBesideBundle: Plugin = {
+  name: 'execa-beside-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^execa$/ }, () => ({ path: `./${EXECA_BUNDLE_NAME}`, external: true }));
+  },
+};
 
 export async function bundleRuntime(outDir: string): Promise<{ bootstrap: string; bundle: string }> {
   const bundle = join(outDir, RUNTIME_BUNDLE_PATH);
   mkdirSync(dirname(bundle), { recursive: true });
-  await build({
-    entryPoints: [RUNTIME_ENTRY],
-    // Code splitting keeps execa (only loaded for COBOLAMBDA_SPAWN=execa) out of the file read at cold start.
-    outdir: dirname(bundle),
-    entryNames: 'runtime',
-    chunkNames: 'chunk-[hash]',
-    outExtension: { '.js': '.mjs' },
-    splitting: true,
-    ...RUNTIME_BUILD_OPTIONS,
-  });
-  // The posix_spawn helper that starts programs without forking Node (see runtime/src/program-runner.ts).
+  await Promise.all([
+    build({ entryPoints: [RUNTIME_ENTRY], outfile: bundle, plugins: [execaBesideBundle], ...RUNTIME_BUILD_OPTIONS }),
+    build({
+      stdin: { contents: "export * from 'execa';", resolveDir: here },
+      outfile: join(dirname(bundle), EXECA_BUNDLE_NAME),
+      ...RUNTIME_BUILD_OPTIONS,
+      format: 'esm',
+      banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+      define: {},
+    }),
+  ]);
+  // The posix_spawn helper that starts programs without forking Node (see program-runner.ts).
   await buildSpawnHelperInto(outDir);
   const bootstrap = join(outDir, 'bootstrap');
   copyFileSync(BOOTSTRAP_SCRIPT, bootstrap);

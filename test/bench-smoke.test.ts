@@ -23,7 +23,7 @@ describe('bench smoke run', () => {
 
     const ids = r.latency.map((l: { id: string }) => l.id);
     expect(ids).toEqual([
-      'limit',
+      'limit', 'limit-fork',
       'runner-fork-server', 'runner-native', 'runner-node', 'runner-execa',
       'dev-fork-server', 'dev-native', 'dev-node', 'dev-execa',
     ]);
@@ -45,7 +45,7 @@ describe('bench smoke run', () => {
       expect(t.errors, t.id).toBe(0);
     }
 
-    expect(r.coldStart.map((c: { id: string }) => c.id)).toEqual(['node-e-0', 'bootstrap', 'bootstrap-before']);
+    expect(r.coldStart.map((c: { id: string }) => c.id)).toEqual(['node-e-0', 'bootstrap', 'bootstrap-before', 'dev-init']);
     for (const c of r.coldStart) expect(c.p50 > 0 && Number.isFinite(c.ratio), c.id).toBe(true);
 
     expect(r.linking.map((l: { strategy: string }) => l.strategy)).toEqual(['noop', 'dynamic', 'static', 'shared-noicu', 'static-libcob']);
@@ -57,7 +57,17 @@ describe('bench smoke run', () => {
 
     expect(r.machineScaling.map((m: { id: string }) => m.id)).toEqual(['cpu', 'fork']);
     for (const m of r.machineScaling) expect(m.ratio > 0 && Number.isFinite(m.ratio), m.id).toBe(true);
-    expect(r.goals).toHaveLength(8);
+    // Every sample ran within its configured memory (hello: 128 MB).
+    expect(r.memory.map((m: { fn: string }) => m.fn)).toEqual(expect.arrayContaining(['hello', 'loan', 'custbal', 'payslip', 'guestbook']));
+    for (const m of r.memory) {
+      expect(m.maxMemoryUsedMb, m.fn).toBeGreaterThan(0);
+      expect(m.maxMemoryUsedMb, m.fn).toBeLessThan(m.memorySizeMb);
+    }
+    expect(r.memory.find((m: { fn: string }) => m.fn === 'hello').memorySizeMb).toBe(128);
+    expect(r.goals.map((g: { goal: string }) => g.goal)).toEqual(expect.arrayContaining([
+      'warm invoke through dev p99 / limit p50 (fork server, default)',
+      'cold start p50 / `node -e 0` of the same Node',
+    ]));
     for (const g of r.goals) expect(Number.isFinite(g.value) && g.value > 0, g.goal).toBe(true);
 
     const svg = readFileSync(join(out, 'latency.svg'), 'utf8');

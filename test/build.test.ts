@@ -92,7 +92,7 @@ describe('building the samples', () => {
   });
 
   it('lays out the runtime and programs layers as /opt expects', () => {
-    for (const f of ['bootstrap', 'cobolambda/runtime.mjs', 'node/bin/node']) expect(existsSync(join(opt, f)), f).toBe(true);
+    for (const f of ['bootstrap', 'cobolambda/runtime.cjs', 'node/bin/node']) expect(existsSync(join(opt, f)), f).toBe(true);
     for (const f of ['bin/hello', 'bin/loan', 'bin/payslip', 'bootstrap', 'node/bin/node']) {
       expect(statSync(join(opt, f)).mode & 0o111, `${f} is executable`).not.toBe(0);
     }

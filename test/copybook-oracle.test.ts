@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCopybook, flattenLayout, encodeRecord, dialectForStd, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
+import { itemProbe, PROBE_ITEMS, recordProbe, statement } from './support/copybook.ts';
 
 const COPYBOOKS = join(TEST_COBOL_DIR, 'copybooks');
 
@@ -61,26 +62,10 @@ function resolveCopy(name: string): string {
 export function layoutOf(c: Case): RecordLayout {
   return parseCopybook(readFileSync(join(COPYBOOKS, c.file), 'utf8'), {
     fileName: c.file,
-    format: c.free ? 'free' : 'auto',
+    format: c.free ? 'free' : 'fixed',
     dialect: dialectForStd(c.std),
     resolveCopy,
   });
-}
-
-/** Wraps words into lines of at most 72 columns, from column 12, valid in fixed and free format. */
-function statement(words: string[]): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line && 11 + line.length + 1 + w.length > 72) {
-      lines.push(`           ${line}`);
-      line = w;
-    } else {
-      line = line ? `${line} ${w}` : w;
-    }
-  }
-  lines.push(`           ${line}`);
-  return lines.join('\n');
 }
 
 function ref(qualified: string, subscripts: number[]): string[] {
@@ -102,12 +87,7 @@ function oracleProgram(layout: RecordLayout, c: Case, probes: Probe[], hasRecord
     '       PROGRAM-ID. ORACLE.',
     '       DATA DIVISION.',
     '       WORKING-STORAGE SECTION.',
-    '       01 ORC-BASE USAGE POINTER.',
-    '       01 ORC-BASE-N REDEFINES ORC-BASE PIC S9(18) COMP-5.',
-    '       01 ORC-PTR USAGE POINTER.',
-    '       01 ORC-PTR-N REDEFINES ORC-PTR PIC S9(18) COMP-5.',
-    '       01 ORC-OFF PIC 9(9).',
-    '       01 ORC-LEN PIC 9(9).',
+    ...PROBE_ITEMS,
   ];
   if (!hasRecordLevel) out.push(`       01 ${recordName}.`);
   out.push(`           COPY "${c.file}".`);
@@ -123,15 +103,10 @@ function oracleProgram(layout: RecordLayout, c: Case, probes: Probe[], hasRecord
     out.push(statement(['DISPLAY', '"INIT|"', 'WITH', 'NO', 'ADVANCING']));
     out.push(statement(['DISPLAY', recordName]));
   }
-  out.push(statement(['SET', 'ORC-BASE', 'TO', 'ADDRESS', 'OF', recordName]));
-  out.push(statement(['MOVE', `FUNCTION BYTE-LENGTH(${recordName})`, 'TO', 'ORC-LEN']));
-  out.push(statement(['DISPLAY', '"LEN|"', 'ORC-LEN']));
+  out.push(...recordProbe(recordName, 'LEN'));
   for (const p of probes) {
     const r = ref(p.qualified, p.subscripts);
-    out.push(statement(['SET', 'ORC-PTR', 'TO', 'ADDRESS', 'OF', ...r]));
-    out.push(statement(['COMPUTE', 'ORC-OFF', '=', 'ORC-PTR-N', '-', 'ORC-BASE-N']));
-    out.push(statement(['MOVE', 'FUNCTION', 'BYTE-LENGTH', '(', ...r, ')', 'TO', 'ORC-LEN']));
-    out.push(statement(['DISPLAY', `"F|${p.id}|"`, 'ORC-OFF', '"|"', 'ORC-LEN']));
+    out.push(...itemProbe(r, p.id));
   }
   out.push('           STOP RUN.');
   return `${out.join('\n')}\n`;

@@ -1,18 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCopybook, CopybookError, jsonName, cobolName, dialectForStd, flattenLayout } from '../runtime/src/codecs/copybook/index.ts';
+import { parseCopybook, jsonName, cobolName, dialectForStd, flattenLayout } from '../runtime/src/codecs/copybook/index.ts';
+import { refusal } from './support/copybook.ts';
 
 const fixed = (...lines: string[]) => lines.map((l) => `       ${l}`).join('\n');
-
-function refusal(text: string, options: Partial<Parameters<typeof parseCopybook>[1]> = {}): CopybookError {
-  try {
-    parseCopybook(text, { fileName: 'bad.cpy', ...options });
-  } catch (err) {
-    expect(err).toBeInstanceOf(CopybookError);
-    return err as CopybookError;
-  }
-  throw new Error('parsed without an error');
-}
 
 describe('refusals: file, line and clause', () => {
   it.each([
@@ -22,7 +13,7 @@ describe('refusals: file, line and clause', () => {
     ['COMP-6', fixed('01 R.', '   05 A PIC 9(4) COMP-6.'), 2, 'USAGE COMP-6', /not supported/],
     ['NATIONAL', fixed('01 R.', '   05 A PIC N(4) USAGE NATIONAL.'), 2, 'USAGE NATIONAL', /not supported/],
     ['unknown clause', fixed('01 R.', '   05 A PIC X FROBNICATE.'), 2, 'FROBNICATE', /unknown or unsupported clause/],
-    ['two records', fixed('01 R.', '   05 A PIC X.', '01 S.', '   05 B PIC X.'), 3, '01 S', /more than one record \(R, S\)/],
+    ['two records', fixed('01 R.', '   05 A PIC X.', '01 S.', '   05 B PIC X.'), 3, '01 S', /describes 2 records \(R, S\); name the one to map with "record"/],
     ['PICTURE on a group', fixed('01 R.', '   05 G PIC X.', '      10 A PIC X.'), 3, '10 A', /G has a PICTURE/],
     ['no PICTURE', fixed('01 R.', '   05 A.', '   05 B PIC X.'), 2, '05 A', /needs a PICTURE/],
     ['bad picture', fixed('01 R.', '   05 A PIC 9X9Q.'), 2, 'PIC 9X9Q', /unsupported picture symbols/],
@@ -81,16 +72,19 @@ describe('source formats', () => {
       ]
         .map(([text, tail]) => text!.padEnd(72) + tail)
         .join('\n'),
-      { fileName: 'f.cpy', format: 'auto' },
+      { fileName: 'f.cpy' },
     );
     expect(flattenLayout(layout).map((f) => f.field.name)).toEqual(['A', 'LONG-NAME']);
     expect(layout.length).toBe(5);
   });
 
-  it('reads free format with *> comments and detects it', () => {
-    const layout = parseCopybook('*> comment\n01 R. *> trailing\n  05 SOME-FIELD PIC X(100) VALUE "x". *> more\n', { fileName: 'f.cpy' });
+  it('reads free format with *> comments when told, and fixed format otherwise, as cobc does', () => {
+    const text = '*> comment\n01 R. *> trailing\n  05 SOME-FIELD PIC X(100) VALUE "x". *> more\n';
+    const layout = parseCopybook(text, { fileName: 'f.cpy', format: 'free' });
     expect(layout.length).toBe(100);
     expect(layout.fields[0]!.jsonName).toBe('someField');
+    expect(parseCopybook(`       >>SOURCE FORMAT IS FREE\n${text}`, { fileName: 'f.cpy' }).length).toBe(100);
+    expect(() => parseCopybook(text, { fileName: 'f.cpy' })).toThrow(/f\.cpy:1: indicator area: unexpected "m" in column 7: cobc reads fixed format unless .*-free/);
   });
 
   it('applies the replacing option and :TAG: replacement inside words', () => {

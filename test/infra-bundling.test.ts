@@ -192,7 +192,7 @@ describe.skipIf(!cobcHere || process.platform !== 'linux')('cdk synth with the l
     }
     const layer = join(out, `asset.${hash(layerKey)}`);
     const layerFiles = filesUnder(layer);
-    expect(layerFiles).toEqual(expect.arrayContaining(['bootstrap', 'cobolambda/runtime.mjs', 'node/bin/node']));
+    expect(layerFiles).toEqual(expect.arrayContaining(['bootstrap', 'cobolambda/runtime.cjs', 'node/bin/node']));
     expect(layerFiles.some((f) => f.startsWith('bin/'))).toBe(false);
     expect(statSync(join(layer, 'bootstrap')).mode & 0o111).not.toBe(0);
 

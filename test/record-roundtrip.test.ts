@@ -3,19 +3,24 @@
 // elementary item from the input record to the output record → stdout →
 // record codec → JSON. fast-check draws a few layouts (few compiles) and many
 // values for each.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCopybook, encodeRecord, decodeRecord, type Dialect, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { recordCodec } from '../runtime/src/codecs/record.ts';
 import { isDiagnostic } from '../runtime/src/codecs/codec.ts';
+import { LosslessNumber, stringify } from 'lossless-json';
+import { applyRecordSettings, type RecordSettings } from '../runtime/src/codecs/copybook/record-settings.ts';
+import type { TextEncodingName } from '../runtime/src/codecs/copybook/text.ts';
+import { usedLength } from '../runtime/src/codecs/record-framing.ts';
 import { tempDir } from './support/cobc.ts';
+import { runWithFiles } from './support/record-oracle.ts';
 
 type Usage = 'display' | 'comp' | 'comp-5' | 'comp-3';
 type Spec =
-  | { kind: 'text'; name: string; n: number; occurs?: number }
+  | { kind: 'text'; name: string; n: number; occurs?: number; base64?: boolean }
   | { kind: 'num'; name: string; digits: number; scale: number; signed: boolean; usage: Usage; sign?: 'LEADING' | 'TRAILING'; separate?: boolean; occurs?: number }
   | { kind: 'group'; name: string; children: Spec[]; occurs?: number };
 
@@ -23,7 +28,10 @@ interface LayoutSpec {
   fields: Spec[];
   /** An OCCURS 0 TO max DEPENDING ON RTCNT table at the end. */
   odo?: { max: number; children: Spec[] };
+  /** RTAREA, redefined by RTCHA and RTCHB, chosen by RTTYPE ("A", "B", anything else: RTAREA itself). */
+  choice?: { a: Spec[]; b: Spec[] };
   dialect: Dialect;
+  encoding: TextEncodingName;
 }
 
 // ---- layout generation ------------------------------------------------------
@@ -31,9 +39,9 @@ interface LayoutSpec {
 const usageArb = fc.constantFrom<Usage>('display', 'comp', 'comp-5', 'comp-3');
 const elementaryArb = (depth: number): fc.Arbitrary<Spec> =>
   fc.oneof(
-    fc.record({ kind: fc.constant<'text'>('text'), name: fc.constant(''), n: fc.integer({ min: 1, max: 12 }) }),
+    fc.record({ kind: fc.constant<'text'>('text'), name: fc.constant(''), n: fc.integer({ min: 1, max: 12 }), base64: fc.boolean() }),
     usageArb.chain((usage) => {
-      const maxDigits = usage === 'comp' || usage === 'comp-5' ? 18 : usage === 'comp-3' ? 25 : 20;
+      const maxDigits = usage === 'comp' || usage === 'comp-5' ? 18 : 31;
       return fc.integer({ min: 1, max: maxDigits }).chain((digits) =>
         fc.record({
           kind: fc.constant<'num'>('num'),
@@ -68,8 +76,14 @@ const fieldArb = (depth: number): fc.Arbitrary<Spec> =>
 const layoutArb: fc.Arbitrary<LayoutSpec> = fc.record({
   fields: fc.array(fieldArb(0), { minLength: 1, maxLength: 8 }),
   odo: fc.option(fc.record({ max: fc.integer({ min: 1, max: 4 }), children: fc.array(fieldArb(2), { minLength: 1, maxLength: 3 }) }), { nil: undefined, freq: 2 }),
+  choice: fc.option(fc.record({ a: fc.array(fieldArb(2), { minLength: 1, maxLength: 3 }), b: fc.array(fieldArb(2), { minLength: 1, maxLength: 3 }) }), { nil: undefined, freq: 2 }),
   dialect: fc.constantFrom<Dialect>('default', 'ibm', 'mf'),
+  encoding: fc.constantFrom<TextEncodingName>('utf-8', 'latin1'),
 });
+
+function textSpecs(specs: Spec[]): Array<Extract<Spec, { kind: 'text' }>> {
+  return specs.flatMap((s) => (s.kind === 'text' ? [s] : s.kind === 'group' ? textSpecs(s.children) : []));
+}
 
 function nameAll(specs: Spec[], next: () => string): void {
   for (const s of specs) {
@@ -97,10 +111,28 @@ function copybookLines(specs: Spec[], level: number, out: string[]): void {
   }
 }
 
+/** Bytes of each definition of the choice area, as the parser lays them out. */
+function choiceLengths(choice: NonNullable<LayoutSpec['choice']>, dialect: Dialect): number[] {
+  const lines = ['       01  PROBE.', '           05  RTCHA.'];
+  copybookLines(choice.a, 10, lines);
+  lines.push('           05  RTCHB.');
+  copybookLines(choice.b, 10, lines);
+  const layout = parseCopybook(`${lines.join('\n')}\n`, { fileName: 'probe.cpy', dialect });
+  return layout.fields.map((f) => f.length);
+}
+
 function copybook(spec: LayoutSpec): string {
   const out: string[] = [];
   if (spec.odo) out.push('           05  RTCNT PIC 9(2) COMP.');
   copybookLines(spec.fields, 5, out);
+  if (spec.choice) {
+    out.push('           05  RTTYPE PIC X.');
+    out.push(`           05  RTAREA PIC X(${Math.max(...choiceLengths(spec.choice, spec.dialect))}).`);
+    out.push('           05  RTCHA REDEFINES RTAREA.');
+    copybookLines(spec.choice.a, 10, out);
+    out.push('           05  RTCHB REDEFINES RTAREA.');
+    copybookLines(spec.choice.b, 10, out);
+  }
   if (spec.odo) {
     out.push(`           05  RTTAB OCCURS 0 TO ${spec.odo.max} TIMES`);
     out.push('                   DEPENDING ON RTCNT.');
@@ -140,6 +172,24 @@ function program(spec: LayoutSpec, copybookFile: string, length: number): string
   const body: string[] = [];
   if (spec.odo) body.push('           MOVE RTCNT OF IN-REC TO RTCNT OF OUT-REC');
   moves(spec.fields, [], [], body);
+  if (spec.choice) {
+    const a: string[] = [];
+    const b: string[] = [];
+    moves(spec.choice.a, [], [], a);
+    moves(spec.choice.b, [], [], b);
+    body.push(
+      '           MOVE RTTYPE OF IN-REC TO RTTYPE OF OUT-REC',
+      '           MOVE SPACES TO RTAREA OF OUT-REC',
+      '           EVALUATE RTTYPE OF IN-REC',
+      '           WHEN "A"',
+      ...a,
+      '           WHEN "B"',
+      ...b,
+      '           WHEN OTHER',
+      '             MOVE RTAREA OF IN-REC TO RTAREA OF OUT-REC',
+      '           END-EVALUATE',
+    );
+  }
   if (spec.odo) {
     const inner: string[] = [];
     moves(spec.odo.children, ['I9'], ['RTCNT OF IN-REC'], inner);
@@ -192,11 +242,17 @@ ${body.join('\n').replace(/RTCNT OF/g, 'IN-CNT OF').replace(/MOVE IN-CNT OF IN-R
 
 // ---- values -------------------------------------------------------------------
 
-const textArb = (n: number): fc.Arbitrary<string> =>
-  fc
-    .string({ unit: fc.constantFrom(...'ABCXYZabcxyz0123456789 -.,/é'.split('')), maxLength: n })
-    .map((s) => s.replace(/ +$/, ''))
-    .filter((s) => Buffer.byteLength(s) <= n);
+/** Text a PIC X(n) round-trips: utf-8 text, or under latin1 any bytes (trailing spaces are not kept). */
+const textArb = (n: number, encoding: TextEncodingName): fc.Arbitrary<string> =>
+  encoding === 'latin1'
+    ? fc.uint8Array({ maxLength: n }).map((bytes) => Buffer.from(bytes).toString('latin1').replace(/ +$/, ''))
+    : fc
+        .string({ unit: fc.constantFrom(...'ABCXYZabcxyz0123456789 -.,/é'.split('')), maxLength: n })
+        .map((s) => s.replace(/ +$/, ''))
+        .filter((s) => Buffer.byteLength(s) <= n);
+
+/** Any bytes, all n of them, as base64. */
+const bytesArb = (n: number): fc.Arbitrary<string> => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => Buffer.from(b).toString('base64'));
 
 interface Sample {
   input: unknown;
@@ -217,17 +273,18 @@ function numberArb(s: Extract<Spec, { kind: 'num' }>): fc.Arbitrary<Sample> {
       const text = `${negative ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
       const canonical = text === '-0' ? '0' : text;
       const expected = s.digits <= 15 ? Number(canonical) : canonical;
-      return { input: asString || s.digits > 15 ? canonical : Number(canonical), expected };
+      // A JSON number of any length is written as its digits (LosslessNumber), as a caller's JSON would hold it.
+      return { input: asString ? canonical : new LosslessNumber(canonical), expected };
     });
 }
 
-function valueArb(s: Spec): fc.Arbitrary<Sample> {
+function valueArb(s: Spec, enc: TextEncodingName): fc.Arbitrary<Sample> {
   const one: fc.Arbitrary<Sample> =
     s.kind === 'text'
-      ? textArb(s.n).map((t) => ({ input: t, expected: t }))
+      ? (s.base64 ? bytesArb(s.n) : textArb(s.n, enc)).map((t) => ({ input: t, expected: t }))
       : s.kind === 'num'
         ? numberArb(s)
-        : objectArb(s.children);
+        : objectArb(s.children, enc);
   if (!s.occurs) return one;
   return fc.array(one, { minLength: s.occurs, maxLength: s.occurs }).map((items) => ({
     input: items.map((i) => i.input),
@@ -237,8 +294,8 @@ function valueArb(s: Spec): fc.Arbitrary<Sample> {
 
 const jsonKey = (name: string): string => name.toLowerCase().replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
 
-function objectArb(specs: Spec[]): fc.Arbitrary<Sample> {
-  return fc.tuple(...specs.map(valueArb)).map((values) => {
+function objectArb(specs: Spec[], enc: TextEncodingName): fc.Arbitrary<Sample> {
+  return fc.tuple(...specs.map((s) => valueArb(s, enc))).map((values) => {
     const input: Record<string, unknown> = {};
     const expected: Record<string, unknown> = {};
     specs.forEach((s, i) => {
@@ -249,11 +306,27 @@ function objectArb(specs: Spec[]): fc.Arbitrary<Sample> {
   });
 }
 
+/** The choice area's members: a definition picked by RTTYPE (sent, or left for the codec to derive), or RTAREA's text. */
+function choiceArb(spec: LayoutSpec): fc.Arbitrary<Sample> {
+  const choice = spec.choice!;
+  const areaLength = Math.max(...choiceLengths(choice, spec.dialect));
+  return fc.oneof(
+    fc.tuple(objectArb(choice.a, spec.encoding), fc.boolean()).map(([v, typed]) => ({ input: { ...(typed ? { rttype: 'A' } : {}), rtcha: v.input }, expected: { rttype: 'A', rtcha: v.expected } })),
+    fc.tuple(objectArb(choice.b, spec.encoding), fc.boolean()).map(([v, typed]) => ({ input: { ...(typed ? { rttype: 'B' } : {}), rtchb: v.input }, expected: { rttype: 'B', rtchb: v.expected } })),
+    textArb(areaLength, spec.encoding).map((t) => ({ input: { rttype: 'Z', rtarea: t }, expected: { rttype: 'Z', rtarea: t } })),
+  );
+}
+
 function recordArb(spec: LayoutSpec): fc.Arbitrary<Sample> {
-  const base = objectArb(spec.fields);
+  const fields = objectArb(spec.fields, spec.encoding);
+  const noChoice: Sample = { input: {}, expected: {} };
+  const base = fc.tuple(fields, spec.choice ? choiceArb(spec) : fc.constant(noChoice)).map(([f, c]) => ({
+    input: { ...(f.input as object), ...(c.input as object) },
+    expected: { ...(f.expected as object), ...(c.expected as object) },
+  }));
   if (!spec.odo) return base;
   const odo = spec.odo;
-  return fc.tuple(base, fc.array(objectArb(odo.children), { maxLength: odo.max })).map(([b, rows]) => {
+  return fc.tuple(base, fc.array(objectArb(odo.children, spec.encoding), { maxLength: odo.max })).map(([b, rows]) => {
     // The counter is left out of the input: the codec derives it from the array.
     const input = { ...(b.input as object), rttab: rows.map((r) => r.input) };
     const expected = { rtcnt: rows.length, ...(b.expected as object), rttab: rows.map((r) => r.expected) };
@@ -263,42 +336,31 @@ function recordArb(spec: LayoutSpec): fc.Arbitrary<Sample> {
 
 // ---- running ------------------------------------------------------------------
 
-/**
- * Runs a record-mode program the way it must be run: fd 0 and fd 1 are regular
- * files, because cobc's runtime opens `/dev/stdin` and `/dev/stdout` by name,
- * which fails on the socket pairs Node's 'pipe' stdio creates (status 30).
- */
-export function runWithFiles(exe: string, input: Buffer, dir: string): { status: number | null; stdout: Buffer; stderr: string } {
-  const inPath = join(dir, 'stdin.bin');
-  const outPath = join(dir, 'stdout.bin');
-  writeFileSync(inPath, input);
-  const inFd = openSync(inPath, 'r');
-  const outFd = openSync(outPath, 'w');
-  try {
-    const run = spawnSync(exe, { stdio: [inFd, outFd, 'pipe'] });
-    return { status: run.status, stdout: readFileSync(outPath), stderr: run.stderr.toString() };
-  } finally {
-    closeSync(inFd);
-    closeSync(outFd);
-  }
-}
-
 // ---- the tests ------------------------------------------------------------------
 
 describe('record round trips through cobc-compiled programs', () => {
   const dir = tempDir('record-roundtrip');
-  const layouts = fc.sample(layoutArb, { seed: 20240611, numRuns: 6 });
+  const layouts = fc.sample(layoutArb, { seed: 20240611, numRuns: 8 });
 
   layouts.forEach((spec, index) => {
     let counter = 0;
     nameAll(spec.fields, () => `F${++counter}`);
     if (spec.odo) nameAll(spec.odo.children, () => `F${++counter}`);
+    if (spec.choice) {
+      nameAll(spec.choice.a, () => `F${++counter}`);
+      nameAll(spec.choice.b, () => `F${++counter}`);
+    }
+    const settings: RecordSettings = {
+      encoding: spec.encoding,
+      fields: Object.fromEntries(textSpecs([...spec.fields, ...(spec.odo?.children ?? []), ...(spec.choice ? [...spec.choice.a, ...spec.choice.b] : [])]).filter((t) => t.base64).map((t) => [t.name, 'base64'])),
+      ...(spec.choice ? { redefines: { RTAREA: { by: 'RTTYPE', when: { A: 'RTCHA', B: 'RTCHB' }, otherwise: 'RTAREA' } } } : {}),
+    };
     const file = `rt${index}.cpy`;
     const text = copybook(spec);
 
-    it(`layout ${index} (${spec.dialect}, ${counter} items${spec.odo ? ', OCCURS DEPENDING ON' : ''}) survives encode → cobc arithmetic and MOVEs → decode`, () => {
+    it(`layout ${index} (${spec.dialect}, ${spec.encoding}, ${counter} items${spec.odo ? ', OCCURS DEPENDING ON' : ''}${spec.choice ? ', REDEFINES by RTTYPE' : ''}) survives encode → cobc arithmetic and MOVEs → decode`, () => {
       writeFileSync(join(dir, file), text);
-      const layout: RecordLayout = parseCopybook(text, { fileName: file, dialect: spec.dialect });
+      const layout: RecordLayout = applyRecordSettings([parseCopybook(text, { fileName: file, dialect: spec.dialect })], settings, `layout ${index}`)[0]!;
       const source = join(dir, `rt${index}.cbl`);
       writeFileSync(source, program(spec, file, layout.length));
       const exe = join(dir, `rt${index}`);
@@ -307,7 +369,7 @@ describe('record round trips through cobc-compiled programs', () => {
 
       fc.assert(
         fc.property(fc.array(recordArb(spec), { minLength: 1, maxLength: 25 }), (samples) => {
-          const stdin = codec.encodeInput(Buffer.from(JSON.stringify(samples.map((s) => s.input))));
+          const stdin = codec.encodeInput(Buffer.from(stringify(samples.map((s) => s.input))!));
           if (isDiagnostic(stdin)) throw new Error(`${stdin.errorMessage}\n${text}`);
           expect(stdin.length).toBe(samples.length * layout.length);
           const run = runWithFiles(exe, stdin, dir);
@@ -320,8 +382,7 @@ describe('record round trips through cobc-compiled programs', () => {
             const record = run.stdout.subarray(i * layout.length, (i + 1) * layout.length);
             const again = encodeRecord(layout, decodeRecord(layout, record));
             // With a DEPENDING ON table, bytes past the counted entries are whatever the program left there.
-            const table = layout.fields[layout.fields.length - 1]!;
-            const used = spec.odo ? table.offset + record.readUInt8(0) * table.length : layout.length;
+            const used = usedLength(layout, record);
             expect(again.subarray(0, used).toString('hex')).toBe(record.subarray(0, used).toString('hex'));
           }
         }),

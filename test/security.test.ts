@@ -146,7 +146,7 @@ describe('programs run without a shell, only from the program directory', () => 
       expect(isProgramServer(server)).toBe(true);
       const parentPid = processTree(h.process.pid!).find((p) => p.pid === server)!.ppid;
       expect(parentPid).toBe(h.process.pid);
-      expect(readFileSync(`/proc/${parentPid}/cmdline`, 'utf8').split('\0')[1]).toMatch(/cobolambda\/runtime\.mjs$/);
+      expect(readFileSync(`/proc/${parentPid}/cmdline`, 'utf8').split('\0')[1]).toMatch(/cobolambda\/runtime\.cjs$/);
       expect((await pending).kind).toBe('error');
     } finally {
       await h.stop();

@@ -16,7 +16,7 @@ const PROGRAM_PUMP_SOURCES = [join(here, 'program-pump.c'), join(here, 'program-
 /** Linked into each program by `cobolambda build` (layer/build.ts); the header's folder is `NATIVE_INCLUDE_DIR`. */
 export const FORK_SERVER_SOURCES = [join(here, 'fork-server.c'), ...PROGRAM_PUMP_SOURCES];
 export const NATIVE_INCLUDE_DIR = here;
-/** Where the helper sits relative to the layer root (beside `cobolambda/runtime.mjs`). */
+/** Where the helper sits relative to the layer root (beside `cobolambda/runtime.cjs`). */
 export const SPAWN_HELPER_PATH = 'cobolambda/spawn-helper';
 
 /** gcc flags of a build under AddressSanitizer and UndefinedBehaviorSanitizer (tests only): any finding aborts. */

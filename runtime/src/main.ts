@@ -42,8 +42,9 @@ async function main(): Promise<void> {
   // COBOLAMBDA_FORK_SERVER would make a program built by cobolambda wait for requests
   // on stdin instead of running: only the runtime sets it, for the server it starts.
   const { AWS_LAMBDA_RUNTIME_API: _api, COBOLAMBDA_FORK_SERVER: _fork, ...baseEnv } = process.env as Record<string, string>;
-  // Start the program's fork server (or the spawn helper) during init, so the first invocation does not pay for it.
-  prepareSpawn(handler.file, sharedProgramEnv(baseEnv));
+  // Start the program's fork server (or the spawn helper) during init, so the first invocation does not
+  // pay for it, but once the first `next` is on its way: Lambda's Init Duration ends at that request.
+  setImmediate(() => prepareSpawn(handler.file, sharedProgramEnv(baseEnv)));
   const invoker = new ProgramInvoker({
     programName: handler.name,
     programFile: handler.file,

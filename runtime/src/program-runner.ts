@@ -42,7 +42,7 @@ function modeFromEnv(): SpawnPath {
 function defaultHelperFile(): string | undefined {
   if (process.env.COBOLAMBDA_SPAWN_HELPER) return process.env.COBOLAMBDA_SPAWN_HELPER;
   try {
-    // In the layer: /opt/cobolambda/runtime.mjs beside /opt/cobolambda/spawn-helper.
+    // In the layer: /opt/cobolambda/runtime.cjs beside /opt/cobolambda/spawn-helper.
     return join(dirname(fileURLToPath(import.meta.url)), 'spawn-helper');
   } catch {
     return undefined;

@@ -21,7 +21,7 @@ function parentOf(pid: number): number | undefined {
 }
 
 export function isBootstrap(pid: number): boolean {
-  return cmdlineOf(pid).some((arg) => arg.endsWith('cobolambda/runtime.mjs'));
+  return cmdlineOf(pid).some((arg) => arg.endsWith('cobolambda/runtime.cjs'));
 }
 
 /**

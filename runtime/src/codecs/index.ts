@@ -9,6 +9,7 @@ import type { RecordCodecOptions } from './record.ts';
 import { rawCodec } from './raw.ts';
 import { linesCodec } from './lines.ts';
 import { recordCodec } from './record.ts';
+import { varseqFormat } from './record-framing.ts';
 import { httpCodec } from './http.ts';
 
 /** What the build tells the runtime about one program. */
@@ -44,7 +45,7 @@ export function codecFor(programName: string, programDir: string): Codec | Diagn
       if (!meta.input || !meta.output) {
         return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: record mode needs input and output layouts`);
       }
-      return recordCodec(meta.input, meta.output, meta.record);
+      return recordCodec(meta.input, meta.output, { ...meta.record, varseqFormat: varseqFormat(process.env) });
     case 'http':
       return httpCodec;
     default:

@@ -8,10 +8,19 @@ import type { Codec } from './codec.ts';
 import { diagnostic } from '../diagnostic.ts';
 import { encodeRecord, decodeRecord, RecordDataError, type EncodeOptions } from './copybook/data.ts';
 import type { RecordLayout } from './copybook/layout.ts';
+import { parseEventJson } from './copybook/numbers.ts';
+import { frameRecords, splitRecords, type Framing, type VarseqFormat } from './record-framing.ts';
 
-export interface RecordCodecOptions extends EncodeOptions {}
+export interface RecordCodecOptions extends EncodeOptions {
+  /** How records follow each other on stdin and stdout, as cobc lays out the program's files (build time). */
+  inputFraming?: Framing;
+  outputFraming?: Framing;
+  /** The header of variable records: the function's COB_VARSEQ_FORMAT (run time). */
+  varseqFormat?: VarseqFormat;
+}
 
 export function recordCodec(input: RecordLayout, output: RecordLayout, options: RecordCodecOptions = {}): Codec {
+  const format = options.varseqFormat ?? 0;
   // Lambda hands a runtime one invocation at a time: the shape of the last event decides the shape of its response.
   let lastEventWasArray: boolean | undefined;
   return {
@@ -19,7 +28,7 @@ export function recordCodec(input: RecordLayout, output: RecordLayout, options: 
       lastEventWasArray = undefined;
       let parsed: unknown;
       try {
-        parsed = JSON.parse(event.toString('utf8'));
+        parsed = parseEventJson(event.toString('utf8'));
       } catch (err) {
         return diagnostic('Function.InvalidEvent', `record mode: the event is not JSON (${(err as Error).message})`);
       }
@@ -43,21 +52,15 @@ export function recordCodec(input: RecordLayout, output: RecordLayout, options: 
         );
       }
       lastEventWasArray = Array.isArray(parsed);
-      return Buffer.concat(chunks);
+      return frameRecords(input, chunks, options.inputFraming ?? 'fixed', format);
     },
     decodeOutput({ stdout }) {
-      if (stdout.length % output.length !== 0) {
-        return diagnostic(
-          'Function.InvalidOutput',
-          `the program wrote ${stdout.length} bytes to stdout, not a whole number of ${output.length}-byte ${output.name} records (${output.fileName}); ` +
-            'write records with no separator (ORGANIZATION SEQUENTIAL) and DISPLAY only UPON SYSERR',
-        );
-      }
+      const records = splitRecords(output, stdout, options.outputFraming ?? 'fixed', format);
+      if (typeof records === 'string') return diagnostic('Function.InvalidOutput', records);
       const objects: unknown[] = [];
-      const count = stdout.length / output.length;
-      for (let i = 0; i < count; i++) {
+      for (const [i, record] of records.entries()) {
         try {
-          objects.push(decodeRecord(output, stdout.subarray(i * output.length, (i + 1) * output.length), `[${i}]`));
+          objects.push(decodeRecord(output, record, `[${i}]`));
         } catch (err) {
           if (!(err instanceof RecordDataError)) throw err;
           return diagnostic('Function.InvalidOutput', `output record ${i + 1} does not fit ${output.fileName} (record ${output.name}): ${err.message}`);

@@ -1,6 +1,7 @@
 // The layout of one record, as the copybook parser computes it. It is plain
 // JSON: the build writes it into the programs layer and the runtime reads it
 // back at init, so nothing here may be a class, a Map or a function.
+import type { FieldEncodingName, TextEncodingName } from './text.ts';
 
 /** How a field's bytes are read and written. */
 export type FieldKind =
@@ -82,6 +83,21 @@ export interface LayoutField {
   value?: FieldValue;
   values88?: Value88[];
   children?: LayoutField[];
+  /** How the field's bytes are JSON text, when not the record's `encoding` (set from `fields` in cobolambda.json). */
+  encoding?: FieldEncodingName;
+  /** On a redefined item: which of its definitions maps to JSON, decided by a discriminator (`redefines` in cobolambda.json). */
+  choice?: RedefinesChoice;
+}
+
+export interface RedefinesChoice {
+  /** The discriminator: an elementary item outside every table, or in the same table entry as the redefined item. */
+  by: LayoutField;
+  /** Whether `by` lies in the redefined item's table entry (its offset moves with the entry). */
+  byInEntry: boolean;
+  /** The discriminator's value as the response shows it (text trimmed, numbers canonical) → COBOL name of the definition. */
+  when: Record<string, string>;
+  /** The definition for any other value; without it another value is an error. */
+  otherwise?: string;
 }
 
 export interface RecordLayout {
@@ -97,6 +113,8 @@ export interface RecordLayout {
   minLength: number;
   /** The record's fields (the children of the 01 item, or the one elementary 01 item itself). */
   fields: LayoutField[];
+  /** How text fields (PIC X/A, edited) are JSON strings; utf-8 when absent. */
+  encoding?: TextEncodingName;
 }
 
 /** The fields that are members of one JSON object: the mapped ones, with a FILLER group's items in its place. */

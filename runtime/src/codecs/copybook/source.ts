@@ -1,5 +1,6 @@
 // Copybook text → tokens: reference format (fixed or free), comments,
 // continuation lines, and COPY ... REPLACING expansion.
+import { applyReplacements, type Replacement } from './replacing.ts';
 
 export class CopybookError extends Error {
   override name = 'CopybookError';
@@ -13,7 +14,8 @@ export class CopybookError extends Error {
   }
 }
 
-export type SourceFormat = 'fixed' | 'free' | 'auto';
+/** cobc reads fixed format unless told otherwise (`-free`, `>>SOURCE FORMAT FREE`): there is no detection. */
+export type SourceFormat = 'fixed' | 'free';
 
 export interface Token {
   kind: 'word' | 'literal' | 'period' | 'pseudo';
@@ -24,30 +26,48 @@ export interface Token {
   line: number;
 }
 
-interface Segment {
+export interface Segment {
   text: string;
   line: number;
+  /** The reference format in effect on this line (a nested COPY is read in it, as cobc does). */
+  format: SourceFormat;
 }
 
-/** Lines of program text with the sequence area, indicator area and comments removed, continuation lines joined. */
+// `>>SOURCE [FORMAT] [IS] FREE|FIXED`, or Micro Focus style `$SET SOURCEFORMAT"FREE"` / `SOURCEFORMAT(FREE)`.
+const FORMAT_DIRECTIVE = /^(?:>>\s?SOURCE\s+(?:FORMAT\s+)?(?:IS\s+)?([A-Z]+)|\$SET\s+(?:.*\s)?SOURCE-?FORMAT\s*[("']\s*([A-Z]+))/i;
+
+/**
+ * The program text of each line, as cobc's preprocessor reads it: a DOS end-of-file
+ * byte (^Z) at the start of a line is dropped (elsewhere it is a control character
+ * like any other), CR LF ends a line. In fixed format a line shorter than 7 characters is blank (a lone sequence
+ * number), columns 1-6 and 73- are ignored and column 7 is the indicator. Comments
+ * are removed and continuation lines joined.
+ */
 export function sourceSegments(text: string, file: string, format: SourceFormat): Segment[] {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  let fixed = format === 'fixed' || (format === 'auto' && looksFixed(lines));
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, '').replace(/^\x1a+/, ''));
+  let current = format;
   const segments: Segment[] = [];
   lines.forEach((raw, index) => {
     const line = index + 1;
-    const directive = raw.trim().match(/^>>\s*SOURCE\s+(?:FORMAT\s+)?(?:IS\s+)?(FREE|FIXED)\b/i);
-    if (directive) {
-      fixed = directive[1]!.toUpperCase() === 'FIXED';
-      return;
-    }
-    if (/^\s*(>>|\$)/.test(fixed ? raw.slice(6) : raw)) return; // other compiler directives
-    if (!fixed) {
-      segments.push({ text: stripFloatingComment(raw), line });
-      return;
-    }
+    const fixed = current === 'fixed';
     const expanded = expandTabs(raw);
-    const indicator = expanded[6] ?? ' ';
+    if (fixed && expanded.length < 7) return;
+    const area = (fixed ? expanded.slice(6, 72) : raw).trim();
+    const directive = area.match(FORMAT_DIRECTIVE);
+    if (directive) {
+      const named = (directive[1] ?? directive[2]!).toUpperCase();
+      if (named !== 'FREE' && named !== 'FIXED') {
+        throw new CopybookError(file, line, 'source format', `source format ${named} is not supported (FIXED or FREE)`);
+      }
+      current = named === 'FREE' ? 'free' : 'fixed';
+      return;
+    }
+    if (/^(>>|\$)/.test(area)) return; // other compiler directives
+    if (!fixed) {
+      segments.push({ text: stripFloatingComment(raw), line, format: current });
+      return;
+    }
+    const indicator = expanded[6]!;
     const content = stripFloatingComment(expanded.slice(7, 72));
     if (indicator === '*' || indicator === '/' || indicator === 'D' || indicator === 'd') return;
     if (indicator === '-') {
@@ -63,30 +83,18 @@ export function sourceSegments(text: string, file: string, format: SourceFormat)
       return;
     }
     if (indicator !== ' ') {
-      throw new CopybookError(file, line, 'indicator area', `unexpected "${indicator}" in column 7 (fixed format)`);
+      throw new CopybookError(file, line, 'indicator area', `unexpected ${printable(indicator)} in column 7: cobc reads fixed format unless the program is compiled with -free or the text follows >>SOURCE FORMAT FREE`);
     }
-    segments.push({ text: content, line });
+    segments.push({ text: content, line, format: current });
   });
   return segments;
 }
 
-/**
- * Auto-detection: fixed format when every line that has text has a blank or an
- * indicator (`*`, `/`, `-`, `D`) in column 7 and nothing but that before column 8
- * that could be COBOL (the sequence area may hold anything).
- */
-function looksFixed(lines: string[]): boolean {
-  let seen = false;
-  for (const raw of lines) {
-    const line = expandTabs(raw);
-    if (line.trim() === '') continue;
-    if (/^\s*\*>/.test(line) && !/^.{6}[*\/]/.test(line)) return false;
-    if (line.length < 7) return false;
-    if (!' */-Dd'.includes(line[6]!)) return false;
-    if (line[6] === ' ' && line.slice(7).trim() === '' ) continue;
-    seen = true;
-  }
-  return seen;
+const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+/** `"X"`, or `X'0C'` for a character that would not show. */
+function printable(ch: string): string {
+  return CONTROL_CHARACTER.test(ch) ? `X'${ch.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}'` : `"${ch}"`;
 }
 
 function expandTabs(line: string): string {
@@ -132,9 +140,13 @@ function stripFloatingComment(text: string): string {
 
 const isSpace = (ch: string | undefined): boolean => ch === undefined || ch === ' ' || ch === '\t';
 
-export function tokenize(segments: Segment[], file: string): Token[] {
+export function tokenize(segments: Array<Pick<Segment, 'text' | 'line'>>, file: string): Token[] {
   const tokens: Token[] = [];
   for (const { text, line } of segments) {
+    const control = text.match(CONTROL_CHARACTER);
+    if (control) {
+      throw new CopybookError(file, line, 'source text', `control character ${printable(control[0])} in the program text (cobc refuses it too)`);
+    }
     let i = 0;
     while (i < text.length) {
       const ch = text[i]!;
@@ -200,54 +212,6 @@ export function tokenize(segments: Segment[], file: string): Token[] {
   return tokens;
 }
 
-export interface Replacement {
-  from: Token[];
-  to: Token[];
-  /** LEADING / TRAILING: partial replacement at the start or end of a word. */
-  mode: 'whole' | 'leading' | 'trailing' | 'tag';
-}
-
-const sameToken = (a: Token, b: Token): boolean =>
-  a.kind === b.kind && (a.kind === 'word' ? a.text.toUpperCase() === b.text.toUpperCase() : a.text === b.text);
-
-export function applyReplacements(tokens: Token[], replacements: Replacement[]): Token[] {
-  if (replacements.length === 0) return tokens;
-  const out: Token[] = [];
-  let i = 0;
-  outer: while (i < tokens.length) {
-    const token = tokens[i]!;
-    for (const r of replacements) {
-      if (r.mode === 'whole') {
-        if (r.from.length > 0 && r.from.every((f, k) => tokens[i + k] !== undefined && sameToken(f, tokens[i + k]!))) {
-          for (const t of r.to) out.push({ ...t, file: token.file, line: token.line });
-          i += r.from.length;
-          continue outer;
-        }
-      } else if (token.kind === 'word') {
-        const from = r.from[0]!.text.toUpperCase();
-        const to = r.to.map((t) => t.text).join(' ');
-        const upper = token.text.toUpperCase();
-        let text: string | undefined;
-        if (r.mode === 'leading' && upper.startsWith(from) && upper.length > from.length) text = to + token.text.slice(from.length);
-        if (r.mode === 'trailing' && upper.endsWith(from) && upper.length > from.length) text = token.text.slice(0, -from.length) + to;
-        if (r.mode === 'tag' && upper.includes(from)) text = token.text.split(new RegExp(escapeRegExp(r.from[0]!.text), 'gi')).join(to);
-        if (text !== undefined) {
-          out.push({ ...token, text });
-          i++;
-          continue outer;
-        }
-      }
-    }
-    out.push(token);
-    i++;
-  }
-  return out;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Tokens for a REPLACING operand given as a string (the `replacing` option): `==A B==`, a word or a literal. */
 export function operandTokens(text: string, file: string): Token[] {
   const trimmed = text.trim().replace(/^==([\s\S]*)==$/, '$1');
@@ -263,7 +227,9 @@ export interface CopyContext {
 
 /** Tokenizes `text` and expands its COPY statements. */
 export function expandSource(text: string, file: string, ctx: CopyContext): Token[] {
-  const tokens = tokenize(sourceSegments(text, file, ctx.format), file);
+  const segments = sourceSegments(text, file, ctx.format);
+  const formatOfLine = new Map(segments.map((s) => [s.line, s.format]));
+  const tokens = tokenize(segments, file);
   const out: Token[] = [];
   let i = 0;
   while (i < tokens.length) {
@@ -337,7 +303,8 @@ export function expandSource(text: string, file: string, ctx: CopyContext): Toke
     } catch (err) {
       throw new CopybookError(token.file, token.line, 'COPY', `COPY ${name}: ${(err as Error).message}`);
     }
-    const expanded = expandSource(nested, name, { ...ctx, depth: ctx.depth + 1, chain: [...ctx.chain, key] });
+    const format = formatOfLine.get(token.line) ?? ctx.format;
+    const expanded = expandSource(nested, name, { ...ctx, format, depth: ctx.depth + 1, chain: [...ctx.chain, key] });
     out.push(...applyReplacements(expanded, replacements));
     i = k + 1;
   }
