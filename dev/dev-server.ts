@@ -1,15 +1,17 @@
 // `cobolambda dev`: every program in cobol/ served as a Lambda function on the
 // Invoke API, each invocation run by the real bootstrap bundle in an execution
 // environment of its own, rebuilt when its sources change.
-import { mkdirSync, readFileSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { watch, type FSWatcher } from 'chokidar';
 import { join, resolve } from 'node:path';
 import { bundleRuntime } from '../runtime/bundle.ts';
-import { discoverPrograms, type ProgramSpec } from '../layer/programs.ts';
+import { discoverPrograms, hasFunctionUrl, type FunctionUrls, type ProgramSpec } from '../layer/programs.ts';
 import { compileProgram } from '../layer/build.ts';
 import { programMetadata, MetadataError } from '../layer/metadata.ts';
 import { FunctionPool } from './function-pool.ts';
 import { InvokeApi } from './invoke-api.ts';
-import type { FunctionSettings } from './execution-environment.ts';
+import type { EventQueueSettings } from './event-queue.ts';
+import { LOCAL_ACCOUNT_ID, type FunctionSettings } from './execution-environment.ts';
 
 export interface DevServerOptions {
   cobolDir: string;
@@ -25,9 +27,13 @@ export interface DevServerOptions {
   envVarsFile?: string;
   watch: boolean;
   log: (line: string) => void;
+  /** Which functions get a Function URL at /fn/<name>/, as deploy decides (cdk.json's `functionUrls`). Default `http`. */
+  functionUrls?: FunctionUrls;
+  /** Event invocations: queue bound, retries, maximum age (Lambda's by default). */
+  events?: Partial<EventQueueSettings>;
 }
 
-export const ACCOUNT_ID = '123456789012';
+export const ACCOUNT_ID = LOCAL_ACCOUNT_ID;
 
 export class DevServer {
   readonly pools = new Map<string, FunctionPool>();
@@ -35,11 +41,12 @@ export class DevServer {
   private runtimeDir = '';
   private programsDir = '';
   private watcher: FSWatcher | undefined;
+  private reloadTimer: NodeJS.Timeout | undefined;
   private rebuild: Promise<void> = Promise.resolve();
   private specs: ProgramSpec[] = [];
 
   constructor(private readonly options: DevServerOptions) {
-    this.api = new InvokeApi({ functions: () => this.pools, writeLog: options.log });
+    this.api = new InvokeApi({ functions: () => this.pools, writeLog: options.log, region: options.region, accountId: ACCOUNT_ID, events: options.events });
   }
 
   async start(): Promise<string> {
@@ -49,7 +56,7 @@ export class DevServer {
     await bundleRuntime(this.runtimeDir);
     await this.build();
     const url = await this.api.listen(this.options.port, this.options.host);
-    if (this.options.watch) this.watch();
+    if (this.options.watch) await this.watch();
     return url;
   }
 
@@ -60,7 +67,8 @@ export class DevServer {
   }
 
   async close(): Promise<void> {
-    this.watcher?.close();
+    await this.watcher?.close();
+    clearTimeout(this.reloadTimer);
     await this.api.close();
     for (const pool of this.pools.values()) pool.close();
   }
@@ -105,6 +113,7 @@ export class DevServer {
         environment: { ...spec.environment, ...envVars.Parameters, ...envVars[spec.name] },
         region: this.options.region,
         accountId: ACCOUNT_ID,
+        functionUrl: hasFunctionUrl(spec, this.options.functionUrls ?? 'http'),
       };
       const buildError = result.ok ? undefined : result.messages;
       const pool = this.pools.get(spec.name);
@@ -132,12 +141,17 @@ export class DevServer {
     return out;
   }
 
-  private watch(): void {
-    let timer: NodeJS.Timeout | undefined;
+  /** Resolves once the watcher has read the folder, so changes from here on are seen. */
+  private watch(): Promise<void> {
+    // chokidar, not fs.watch: once a file has been replaced by rename (sed -i, atomic
+    // saves), Linux's recursive fs.watch in Node 20 no longer sees writes to it.
+    this.watcher = watch(this.options.cobolDir, { ignoreInitial: true });
     // A save often arrives as several events: rebuild once they settle.
-    this.watcher = watch(this.options.cobolDir, { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void this.reload(), 150);
+    this.watcher.on('all', () => {
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => void this.reload(), 150);
     });
+    this.watcher.on('error', (err) => this.options.log(`dev: watching ${this.options.cobolDir}: ${(err as Error).message}`));
+    return new Promise((resolve) => this.watcher!.once('ready', () => resolve()));
   }
 }

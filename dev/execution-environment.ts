@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { RuntimeApiServer, type InvocationOutcome } from './runtime-api-server.ts';
 import { killTree, rssKb, treeRssKb } from './process-tree.ts';
+import { LineReader } from './log-lines.ts';
 import { layerNodeForHost } from '../layer/build.ts';
 
 export interface FunctionSettings {
@@ -19,7 +20,12 @@ export interface FunctionSettings {
   environment: Record<string, string>;
   region: string;
   accountId: string;
+  /** Served at /fn/<name>/, as deploy gives it a Function URL. */
+  functionUrl: boolean;
 }
+
+/** The account every `dev` function is in. */
+export const LOCAL_ACCOUNT_ID = '123456789012';
 
 export function functionArn(f: Pick<FunctionSettings, 'region' | 'accountId' | 'name'>): string {
   return `arn:aws:lambda:${f.region}:${f.accountId}:function:${f.name}`;
@@ -51,7 +57,6 @@ export class ExecutionEnvironment {
   private dead = false;
   private exitListeners: Array<(reason: string) => void> = [];
   private currentLog: string[] | undefined;
-  private stderrPending = '';
   private lastRssKb = 0;
   private logBytes = 0;
   /** The log stream name is unique to this environment, and every process in it inherits it. */
@@ -83,8 +88,14 @@ export class ExecutionEnvironment {
       detached: true,
     });
     this.child = child;
-    child.stdout!.on('data', (c: Buffer) => this.onLogData(c));
-    child.stderr!.on('data', (c: Buffer) => this.onLogData(c));
+    for (const stream of [child.stdout!, child.stderr!]) {
+      const lines = new LineReader((line) => this.onLogLine(line));
+      stream.on('data', (c: Buffer) => {
+        this.logBytes += c.length;
+        lines.write(c);
+      });
+      stream.on('end', () => lines.end());
+    }
     let onExit: ((reason: string) => void) | undefined;
     const exited = new Promise<InvocationOutcome>((resolve) => {
       child.on('error', (err) => this.onExit(`Runtime exited with error: ${err.message}`));
@@ -119,48 +130,52 @@ export class ExecutionEnvironment {
     const sampler = setInterval(() => {
       if (this.child?.pid) maxRssKb = Math.max(maxRssKb, treeRssKb(this.child.pid));
     }, 20);
-
     let timer: NodeJS.Timeout | undefined;
-    const { outcome } = this.api.invoke({
-      requestId: inv.requestId,
-      event: inv.payload,
-      deadlineMs,
-      invokedFunctionArn: functionArn(s),
-      traceId: inv.traceId,
-      clientContext: inv.clientContext,
-    });
     let onExit: ((reason: string) => void) | undefined;
-    const exited = new Promise<{ outcome: InvocationOutcome; reset: true }>((resolve) => {
-      onExit = (reason) => resolve({ outcome: exitOutcome(reason), reset: true });
-      this.exitListeners.push(onExit);
-    });
-    const timedOut = new Promise<{ outcome: InvocationOutcome; reset: true }>((resolve) => {
-      // Lambda's own limit, a little after the runtime's deadline so its own timeout answer normally wins.
-      timer = setTimeout(() => {
-        const message = `${new Date().toISOString()} ${inv.requestId} Task timed out after ${s.timeoutSeconds.toFixed(2)} seconds`;
-        resolve({
-          outcome: { kind: 'error', errorType: 'Sandbox.Timedout', body: Buffer.from(JSON.stringify({ errorMessage: message })) },
-          reset: true,
-        });
-      }, s.timeoutSeconds * 1000 + 50);
-    });
-    const result = await Promise.race([outcome.then((o) => ({ outcome: o, reset: false })), exited, timedOut]);
-    await this.drainLog();
-    // A listener left behind would keep this invocation's race, and with it the whole
-    // response body, alive for as long as the environment lives: one per invocation.
-    this.removeExitListener(onExit);
-    clearTimeout(timer);
-    clearInterval(sampler);
+    let result: { outcome: InvocationOutcome; reset: boolean } | undefined;
+    try {
+      const { outcome } = this.api.invoke({
+        requestId: inv.requestId,
+        event: inv.payload,
+        deadlineMs,
+        invokedFunctionArn: functionArn(s),
+        traceId: inv.traceId,
+        clientContext: inv.clientContext,
+      });
+      const exited = new Promise<{ outcome: InvocationOutcome; reset: true }>((resolve) => {
+        onExit = (reason) => resolve({ outcome: exitOutcome(reason), reset: true });
+        this.exitListeners.push(onExit);
+      });
+      const timedOut = new Promise<{ outcome: InvocationOutcome; reset: true }>((resolve) => {
+        // Lambda's own limit, a little after the runtime's deadline so its own timeout answer normally wins.
+        timer = setTimeout(() => {
+          const message = `${new Date().toISOString()} ${inv.requestId} Task timed out after ${s.timeoutSeconds.toFixed(2)} seconds`;
+          resolve({
+            outcome: { kind: 'error', errorType: 'Sandbox.Timedout', body: Buffer.from(JSON.stringify({ errorMessage: message })) },
+            reset: true,
+          });
+        }, s.timeoutSeconds * 1000 + 50);
+      });
+      result = await Promise.race([outcome.then((o) => ({ outcome: o, reset: false })), exited, timedOut]);
+      await this.drainLog();
+    } finally {
+      // A listener left behind would keep this invocation's race, and with it the whole
+      // response body, alive for as long as the environment lives: one per invocation.
+      this.removeExitListener(onExit);
+      clearTimeout(timer);
+      clearInterval(sampler);
+      this.currentLog = undefined;
+      // Whatever failed here left the runtime holding an invocation nobody waits for:
+      // the environment cannot be trusted with another one.
+      if (result === undefined || result.reset) this.kill();
+    }
     if (this.child?.pid && !this.dead) {
       this.lastRssKb = rssKb(this.child.pid);
       maxRssKb = Math.max(maxRssKb, this.lastRssKb);
     }
-    const durationMs = performance.now() - startedAt;
-    this.currentLog = undefined;
-    if (result.reset) this.kill();
     return {
       outcome: result.outcome,
-      durationMs,
+      durationMs: performance.now() - startedAt,
       maxMemoryMb: Math.max(1, Math.round(maxRssKb / 1024)),
       initDurationMs,
       reset: result.reset,
@@ -204,16 +219,9 @@ export class ExecutionEnvironment {
     }
   }
 
-  private onLogData(chunk: Buffer): void {
-    this.logBytes += chunk.length;
-    this.stderrPending += chunk.toString('utf8');
-    let nl: number;
-    while ((nl = this.stderrPending.indexOf('\n')) >= 0) {
-      const line = this.stderrPending.slice(0, nl);
-      this.stderrPending = this.stderrPending.slice(nl + 1);
-      this.currentLog?.push(line);
-      this.writeLog(`${this.settings.name} ${line}`);
-    }
+  private onLogLine(line: string): void {
+    this.currentLog?.push(line);
+    this.writeLog(`${this.settings.name} ${line}`);
   }
 
   private lambdaEnvironment(address: string): Record<string, string> {

@@ -69,15 +69,20 @@ export class FunctionPool {
       });
     }
     let env = this.idle.pop();
-    if (!env) {
-      env = new ExecutionEnvironment(s, this.writeLog);
-      this.generationOf.set(env, this.generation);
-      const started = await env.start();
-      if (!started.ok) return this.report(inv.requestId, start, initFailure(started.outcome));
+    let result: EnvironmentResult | undefined;
+    try {
+      if (!env) {
+        env = new ExecutionEnvironment(s, this.writeLog);
+        this.generationOf.set(env, this.generation);
+        const started = await env.start();
+        if (!started.ok) return this.report(inv.requestId, start, initFailure(started.outcome));
+      }
+      result = await env.invoke(inv);
+    } finally {
+      // Every way out gives the environment back or resets it; one that threw is never reused.
+      if (env && result && !result.reset && env.alive && this.generationOf.get(env) === this.generation) this.idle.push(env);
+      else env?.kill();
     }
-    const result = await env.invoke(inv);
-    if (!result.reset && env.alive && this.generationOf.get(env) === this.generation) this.idle.push(env);
-    else env.kill();
     return this.report(inv.requestId, start, result);
   }
 

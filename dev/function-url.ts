@@ -1,8 +1,8 @@
 // Function URLs in `dev`: `http://<host>:<port>/fn/<name>/<path>?<query>` is
 // served the way `https://<url-id>.lambda-url.<region>.on.aws/<path>?<query>`
 // is: the browser's request becomes a payload format 2.0 event, the function's
-// result becomes the HTTP response. Any function can be reached this way (as
-// any function can have a URL); http-mode programs are the ones written for it.
+// result becomes the HTTP response. Only the functions deploy gives a URL have
+// one here (http-mode programs, or as cdk.json's `functionUrls` says).
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { FunctionPool, TooManyRequestsError } from './function-pool.ts';
@@ -158,8 +158,11 @@ export async function serveFunctionUrl(
   const rawPath = slash < 0 ? '/' : rest.slice(slash);
   const requestId = randomUUID();
   const pool = functions.get(name);
-  if (!pool) {
-    send(res, { status: 404, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ Message: `no function ${name} in dev` })) }, requestId);
+  if (!pool || !pool.settings.functionUrl) {
+    const message = !pool
+      ? `no function ${name} in dev`
+      : `function ${name} has no Function URL: deploy gives one to http-mode programs, or as cdk.json's functionUrls says (http, all, none)`;
+    send(res, { status: 404, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ Message: message })) }, requestId);
     return true;
   }
   const { body, tooLarge } = await readBody(req, MAX_REQUEST_BYTES);

@@ -4,40 +4,39 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { FunctionPool, TooManyRequestsError, type InvocationReport } from './function-pool.ts';
-import { functionArn } from './execution-environment.ts';
+import { functionArn, LOCAL_ACCOUNT_ID } from './execution-environment.ts';
 import { readBody } from './runtime-api-server.ts';
-import { serveFunctionUrl } from './function-url.ts';
+import { functionUrl, serveFunctionUrl } from './function-url.ts';
+import { decodeClientContext } from './client-context.ts';
+import { EventQueue, LAMBDA_EVENT_SETTINGS, type EventQueueSettings } from './event-queue.ts';
+import { sendError, sendJson, ServiceError, tooManyRequests } from './service-error.ts';
 
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
-export const MAX_ASYNC_PAYLOAD = 256 * 1024;
+/** Event invocations take up to 1 MB, as Invoke does now (256 KB was the old InvokeAsync limit). */
+export const MAX_ASYNC_PAYLOAD = 1024 * 1024;
 const LOG_TAIL_BYTES = 4096;
 const API_PREFIX = '/2015-03-31/functions';
 
 export interface InvokeApiOptions {
   functions: () => Map<string, FunctionPool>;
   writeLog: (line: string) => void;
+  /** Where the functions live, for the ARNs of functions that do not (default us-east-1 and dev's account). */
+  region?: string;
+  accountId?: string;
+  events?: Partial<EventQueueSettings>;
   /** Slow clients are cut off after this long without a complete request. */
   requestTimeoutMs?: number;
   /** ...and after this long without complete headers (a client sending them byte by byte). */
   headersTimeoutMs?: number;
 }
 
-class ServiceError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-    readonly extra: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
 export class InvokeApi {
   readonly server: http.Server;
-  private readonly background = new Set<Promise<unknown>>();
+  readonly events: EventQueue;
+  private baseUrl = '';
 
   constructor(private readonly options: InvokeApiOptions) {
+    this.events = new EventQueue(options.functions, { ...LAMBDA_EVENT_SETTINGS, ...options.events }, options.writeLog);
     const requestTimeout = options.requestTimeoutMs ?? 30_000;
     // Node refuses a headers timeout longer than the request timeout, and checks both only
     // every connectionsCheckingInterval (30 s by default): check often enough to mean it.
@@ -58,15 +57,17 @@ export class InvokeApi {
       this.server.listen(port, host, () => resolve());
     });
     const addr = this.server.address() as AddressInfo;
-    return `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    this.baseUrl = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    return this.baseUrl;
   }
 
-  /** Event invocations still running. */
+  /** Event invocations still queued, running or waiting for a retry. */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.background]);
+    await this.events.drain();
   }
 
   async close(): Promise<void> {
+    this.events.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -75,6 +76,7 @@ export class InvokeApi {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (await serveFunctionUrl(req, res, this.options.functions(), this.options.writeLog)) return;
+    if (req.method === 'GET' && path === '/') return this.describe(res);
     if (req.method === 'GET' && (path === API_PREFIX || path === `${API_PREFIX}/`)) return this.listFunctions(res);
     if (!path.startsWith(`${API_PREFIX}/`)) throw new ServiceError(404, 'UnknownOperationException', `no such operation: ${req.method} ${path}`);
     const rest = path.slice(API_PREFIX.length + 1).split('/');
@@ -88,16 +90,20 @@ export class InvokeApi {
   }
 
   private find(nameOrArn: string, qualifier: string | undefined): FunctionPool {
-    // Accepts a name, a partial ARN (123456789012:function:name) or a full ARN, with an optional :qualifier.
-    const m = /^(?:arn:aws:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?([A-Za-z0-9_-]{1,64})(?::(\$LATEST|[A-Za-z0-9_-]+))?$/.exec(nameOrArn);
-    const name = m?.[1];
-    const q = qualifier ?? m?.[2];
+    // A name, a partial ARN (123456789012:function:name) or a full ARN in any partition, with an optional :qualifier.
+    const m = /^(arn:aws(?:-cn|-us-gov)?:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?([A-Za-z0-9_-]{1,64})(?::(\$LATEST|[A-Za-z0-9_-]+))?$/.exec(nameOrArn);
+    const [, prefix, name, arnQualifier] = m ?? [];
+    const q = qualifier ?? arnQualifier;
     const pool = name ? this.options.functions().get(name) : undefined;
-    if (!pool || (q !== undefined && q !== '$LATEST')) {
-      const shown = nameOrArn.length > 200 ? `${nameOrArn.slice(0, 200)}…` : nameOrArn;
-      throw new ServiceError(404, 'ResourceNotFoundException', `Function not found: ${pool ? `${functionArn(pool.settings)}:${q}` : shown}`);
+    if (pool && (q === undefined || q === '$LATEST')) return pool;
+    // Lambda names the full ARN of what it looked for; a name it could not parse is shown as given.
+    let shown = nameOrArn.length > 200 ? `${nameOrArn.slice(0, 200)}…` : nameOrArn;
+    if (name) {
+      const account = prefix && !prefix.startsWith('arn:') ? prefix.slice(0, 12) : (this.options.accountId ?? LOCAL_ACCOUNT_ID);
+      const arn = prefix?.startsWith('arn:') ? `${prefix}${name}` : functionArn({ region: this.options.region ?? 'us-east-1', accountId: account, name });
+      shown = q === undefined ? arn : `${arn}:${q}`;
     }
-    return pool;
+    throw new ServiceError(404, 'ResourceNotFoundException', `Function not found: ${shown}`);
   }
 
   private async invoke(req: http.IncomingMessage, res: http.ServerResponse, name: string, qualifier: string | undefined): Promise<void> {
@@ -109,7 +115,7 @@ export class InvokeApi {
     const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
     const { body, tooLarge } = await readBody(req, limit);
     if (tooLarge) {
-      throw new ServiceError(413, 'RequestTooLargeException', `Request must be smaller than ${limit} bytes for the ${type === 'Event' ? 'Event' : 'InvokeFunction'} operation`);
+      throw new ServiceError(413, 'RequestTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
     }
     if (body.length > 0) {
       try {
@@ -118,9 +124,8 @@ export class InvokeApi {
         throw new ServiceError(400, 'InvalidRequestContentException', `Could not parse request body into json: ${(err as Error).message}`);
       }
     }
+    const clientContext = decodeClientContext(headerText(req, 'x-amz-client-context'));
     const requestId = randomUUID();
-    const clientContextB64 = headerText(req, 'x-amz-client-context');
-    const clientContext = clientContextB64 ? Buffer.from(clientContextB64, 'base64').toString('utf8') : undefined;
     const traceId = headerText(req, 'x-amzn-trace-id');
     const invocation = { requestId, payload: body, clientContext, traceId };
 
@@ -129,10 +134,7 @@ export class InvokeApi {
       return void res.end();
     }
     if (type === 'Event') {
-      // Lambda queues events and retries throttles itself: so do we, so no event is lost.
-      const run = this.runEvent(pool, invocation);
-      this.background.add(run);
-      void run.finally(() => this.background.delete(run));
+      if (!this.events.enqueue(pool.settings.name, invocation)) throw tooManyRequests('FunctionInvocationRateLimitExceeded');
       res.writeHead(202, { 'x-amzn-requestid': requestId, 'content-length': 0 });
       return void res.end();
     }
@@ -140,9 +142,7 @@ export class InvokeApi {
     try {
       report = await pool.invoke(invocation);
     } catch (err) {
-      if (err instanceof TooManyRequestsError) {
-        throw new ServiceError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
-      }
+      if (err instanceof TooManyRequestsError) throw tooManyRequests('ReservedFunctionConcurrentInvocationLimitExceeded');
       throw err;
     }
     const headers: http.OutgoingHttpHeaders = {
@@ -160,21 +160,26 @@ export class InvokeApi {
     res.end(report.outcome.body);
   }
 
-  private async runEvent(pool: FunctionPool, invocation: Parameters<FunctionPool['invoke']>[0]): Promise<void> {
-    for (let delay = 10; ; delay = Math.min(delay * 2, 500)) {
-      try {
-        const report = await pool.invoke(invocation);
-        const result = report.outcome.kind === 'error' ? `failed: ${report.outcome.body.toString('utf8', 0, 300)}` : 'succeeded';
-        this.options.writeLog(`${pool.settings.name} Event ${invocation.requestId} ${result}`);
-        return;
-      } catch (err) {
-        if (!(err instanceof TooManyRequestsError)) {
-          this.options.writeLog(`${pool.settings.name} Event ${invocation.requestId} failed: ${(err as Error).message}`);
-          return;
-        }
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+  /** `GET /`: what this is, and how to call each function. */
+  private describe(res: http.ServerResponse): void {
+    const functions = [...this.options.functions().values()].map((p) => ({
+      name: p.settings.name,
+      arn: functionArn(p.settings),
+      invoke: `POST ${this.baseUrl}${API_PREFIX}/${p.settings.name}/invocations`,
+      ...(p.settings.functionUrl ? { functionUrl: functionUrl(this.baseUrl, p.settings.name) } : {}),
+    }));
+    const text = `${JSON.stringify(
+      {
+        service: 'cobolambda dev: a local AWS Lambda (Invoke API) serving GnuCOBOL programs',
+        endpoint: this.baseUrl,
+        try: `aws lambda list-functions --endpoint-url ${this.baseUrl}`,
+        functions,
+      },
+      null,
+      2,
+    )}\n`;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
   }
 
   private listFunctions(res: http.ServerResponse): void {
@@ -221,21 +226,4 @@ function decodeSegment(segment: string): string {
 function headerText(req: http.IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-function sendError(res: http.ServerResponse, err: ServiceError): void {
-  if (res.headersSent) return void res.destroy();
-  // The request body may not have been read: close rather than reuse the connection.
-  sendJson(
-    res,
-    err.status,
-    { __type: err.type, Type: 'User', message: err.message, ...err.extra },
-    { 'x-amzn-errortype': err.type, 'x-amzn-requestid': randomUUID(), connection: 'close' },
-  );
 }

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { utf8HeaderValue } from './client-context.ts';
 
 export const MAX_RESPONSE_BYTES = 6_291_556;
 
@@ -14,6 +15,7 @@ export interface InvocationRequest {
   requestId?: string;
   invokedFunctionArn?: string;
   traceId?: string;
+  /** JSON text; sent as its UTF-8 bytes, as Lambda sends it. */
   clientContext?: string;
   cognitoIdentity?: string;
 }
@@ -144,15 +146,23 @@ export class RuntimeApiServer {
     };
     if (r.invokedFunctionArn) headers['lambda-runtime-invoked-function-arn'] = r.invokedFunctionArn;
     if (r.traceId) headers['lambda-runtime-trace-id'] = r.traceId;
-    if (r.clientContext) headers['lambda-runtime-client-context'] = r.clientContext;
-    if (r.cognitoIdentity) headers['lambda-runtime-cognito-identity'] = r.cognitoIdentity;
+    if (r.clientContext) headers['lambda-runtime-client-context'] = utf8HeaderValue(r.clientContext);
+    if (r.cognitoIdentity) headers['lambda-runtime-cognito-identity'] = utf8HeaderValue(r.cognitoIdentity);
+    try {
+      res.writeHead(200, headers);
+    } catch (err) {
+      // A header Node refuses to send: this invocation fails, the runtime keeps its poll.
+      this.waitingNext = res;
+      const message = `the invocation could not be handed to the runtime: ${(err as Error).message}`;
+      pending.settle({ kind: 'error', errorType: 'Runtime.InvalidInvocation', body: Buffer.from(JSON.stringify({ errorType: 'Runtime.InvalidInvocation', errorMessage: message })) });
+      return this.dispatch();
+    }
     this.inFlight.set(r.requestId, pending);
     // An event written to a connection that drops before it is flushed was never
     // delivered: it goes back to the front of the queue for the next poll.
     res.on('close', () => {
       if (!res.writableFinished && this.inFlight.delete(r.requestId)) this.queue.unshift(pending);
     });
-    res.writeHead(200, headers);
     res.end(r.event);
   }
 

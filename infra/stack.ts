@@ -5,15 +5,14 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { discoverPrograms, type ProgramSpec } from '../layer/programs.ts';
+import { discoverPrograms, hasFunctionUrl, type FunctionUrls, type ProgramSpec } from '../layer/programs.ts';
 import { hostArchitecture, lambdaArchitecture } from './bundling.ts';
 import { CobolFunction } from './function.ts';
 import { CobolImageFunction } from './image-function.ts';
 import { CobolRuntimeLayer } from './runtime-layer.ts';
 import type { CobolArchitecture, CobolBundlingOptions } from './types.ts';
 
-/** Which programs get a Function URL. */
-export type FunctionUrls = 'http' | 'all' | 'none';
+export type { FunctionUrls };
 
 export interface CobolambdaStackProps extends StackProps {
   /** @default 'cobol' (relative to the working directory) */
@@ -117,7 +116,7 @@ export class CobolambdaStack extends Stack {
       let id = pascalCase(program.name) || 'Program';
       while (ids.has(id)) id = `${id}X`;
       ids.add(id);
-      const withUrl = urls === 'all' || (urls === 'http' && program.mode === 'http');
+      const withUrl = hasFunctionUrl(program, urls);
       const physicalName = `${this.stackName}-${program.name}`;
       const common = {
         entry: program.source,

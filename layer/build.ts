@@ -35,7 +35,7 @@ import {
   type LambdaArch,
   type LinkStrategy,
 } from './toolchain.ts';
-import { writeDeterministicZip } from './zip.ts';
+import { contentsFingerprintFile, writeDeterministicZip } from './zip.ts';
 import { copybooksOf } from './copybooks.ts';
 import { programMetadata, MetadataError } from './metadata.ts';
 import { forkServerFingerprint, forkServerLinkArgs, renameGeneratedMain } from './fork-server.ts';
@@ -110,6 +110,8 @@ export interface CompileOptions {
   linking?: LinkStrategy;
   /** Where compiled programs are cached; default `.cobolambda/cache` in the current folder. */
   cacheDir?: string;
+  /** Called when cobc is about to run (not for a program found in the cache). */
+  onCompile?: () => void;
 }
 
 export interface CompileResult {
@@ -195,6 +197,7 @@ export async function compileProgram(spec: ProgramSpec, binDir: string, options:
     return { ok: true, binary, messages: '', cached: true, compileMs: Math.round(performance.now() - started) };
   }
 
+  options.onCompile?.();
   const work = join(cacheDir, 'work', `${spec.name}-${process.pid}-${Date.now()}`);
   mkdirSync(work, { recursive: true });
   const cwd = dirname(spec.source);
@@ -307,10 +310,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const programs: ProgramResult[] = [];
   for (const [i, spec] of specs.entries()) {
     const tag = `[${i + 1}/${specs.length}] ${spec.name}`;
-    log(`${tag}: compiling ${relative(process.cwd(), spec.source)}${spec.subprograms.length ? ` + ${spec.subprograms.map((s) => basename(s)).join(', ')}` : ''}`);
+    const compiling = () =>
+      log(`${tag}: compiling ${relative(process.cwd(), spec.source)}${spec.subprograms.length ? ` + ${spec.subprograms.map((s) => basename(s)).join(', ')}` : ''}`);
     let r: CompileResult;
     try {
-      r = await compileProgram(spec, binDir, { arch, linking, cacheDir });
+      r = await compileProgram(spec, binDir, { arch, linking, cacheDir, onCompile: compiling });
     } catch (err) {
       r = { ok: false, binary: '', messages: (err as Error).message, cached: false, compileMs: 0 };
     }
@@ -366,7 +370,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     // Never leave a stale zip that looks like this build's output.
     for (const zip of [runtimeLayerZip, programsLayerZip]) {
       rmSync(zip, { force: true });
-      rmSync(`${zip}.sha256`, { force: true });
+      rmSync(contentsFingerprintFile(zip), { force: true });
     }
   }
 

@@ -255,3 +255,10 @@ function readConfig(dir: string): ProjectConfig {
     throw new ProgramDiscoveryError(`${file}: not valid JSON: ${(err as Error).message}`);
   }
 }
+
+/** Which programs get a Function URL (cdk.json's `functionUrls`): deploy and `dev` decide alike. */
+export type FunctionUrls = 'http' | 'all' | 'none';
+
+export function hasFunctionUrl(program: Pick<ProgramSpec, 'mode'>, setting: FunctionUrls): boolean {
+  return setting === 'all' || (setting === 'http' && program.mode === 'http');
+}

@@ -19,7 +19,7 @@ export interface StdioFile {
 }
 
 /** The files of the program's main source ASSIGNed to /dev/stdin and /dev/stdout (undefined when none is). */
-export function stdioFiles(spec: ProgramSpec): { stdin?: StdioFile; stdout?: StdioFile } {
+export function stdioFiles(spec: Pick<ProgramSpec, 'source' | 'std' | 'copybookDirs' | 'cobcFlags'>): { stdin?: StdioFile; stdout?: StdioFile } {
   const work = mkdtempSync(join(tmpdir(), 'cobolambda-files-'));
   try {
     const cFile = join(work, 'program.c');

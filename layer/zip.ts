@@ -17,6 +17,14 @@ export interface ZipStats {
   reused: boolean;
 }
 
+/**
+ * Where the fingerprint of a zip's contents (the files that went in, not the zip's
+ * own bytes) is kept: named for what it is, so nobody checks the zip against it.
+ */
+export function contentsFingerprintFile(zipPath: string): string {
+  return `${zipPath}.contents-fingerprint`;
+}
+
 /** Zips the contents of `dir` into `zipPath` (paths relative to `dir`). */
 export async function writeDeterministicZip(dir: string, zipPath: string): Promise<ZipStats> {
   const files = listLayerFiles(dir).sort((a, b) => (a.layerPath < b.layerPath ? -1 : a.layerPath > b.layerPath ? 1 : 0));
@@ -34,7 +42,9 @@ export async function writeDeterministicZip(dir: string, zipPath: string): Promi
     h.update(readFileSync(e.path));
   }
   const digest = h.digest('hex');
-  const stamp = `${zipPath}.sha256`;
+  const stamp = contentsFingerprintFile(zipPath);
+  // Builds before this one kept it as <zip>.sha256, a name that promised the zip's own digest.
+  rmSync(`${zipPath}.sha256`, { force: true });
   if (existsSync(zipPath) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
     return { zippedBytes: statSync(zipPath).size, unzippedBytes, reused: true };
   }

@@ -148,10 +148,18 @@ describe('building the samples', () => {
     expect(readFileSync(second.runtimeLayerZip).equals(readFileSync(first.runtimeLayerZip))).toBe(true);
   });
 
-  it('reuses every compiled program when nothing changed', async () => {
-    const again = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist1'), log: () => {} });
+  it('reuses every compiled program when nothing changed, and says so without "compiling"', async () => {
+    const againLog: string[] = [];
+    const again = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist1'), log: (l) => againLog.push(l) });
     expect(again.ok).toBe(true);
     expect(again.programs.map((p) => p.cached)).toEqual([true, true, true, true, true]);
+    expect(againLog.filter((l) => l.includes('compiling'))).toEqual([]);
+    expect(againLog).toContainEqual(expect.stringMatching(/^\[3\/5\] hello: ok, \d+\.\d\d MB \(cached\)$/));
+    // The fingerprint beside each zip is of its contents, named so; no file promises the zip's SHA-256.
+    for (const zip of [again.programsLayerZip, again.runtimeLayerZip]) {
+      expect(existsSync(`${zip}.sha256`)).toBe(false);
+      expect(readFileSync(`${zip}.contents-fingerprint`, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
+    }
     expect(readFileSync(again.programsLayerZip).equals(readFileSync(join(work, 'dist2', 'programs-layer.zip')))).toBe(true);
   });
 });

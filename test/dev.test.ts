@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { InvokeCommand, LambdaClient, ListFunctionsCommand, GetFunctionCommand, 
 import { DevServer } from '../dev/dev-server.ts';
 import { bootstrapRunning } from './support/processes.ts';
 import { TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
+import { startDevCli } from './support/dev-cli.ts';
 
 const run = promisify(execFile);
 const AWS_ENV = { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_DEFAULT_REGION: 'us-east-1', AWS_REGION: 'us-east-1' };
@@ -104,7 +105,7 @@ describe('the AWS CLI against dev', () => {
     const r = await aws(url, ['invoke', '--function-name', 'nosuch', '--payload', '{}', join(tempDir('cli-out'), 'o')]);
     expect(r.code).toBe(255);
     expect(r.stderr).toContain('ResourceNotFoundException');
-    expect(r.stderr).toContain('Function not found: nosuch');
+    expect(r.stderr).toContain('Function not found: arn:aws:lambda:us-east-1:123456789012:function:nosuch');
   });
 
   it('lists the functions', async () => {
@@ -192,7 +193,7 @@ describe('Invoke API semantics', () => {
   it('a qualifier other than $LATEST is not found', async () => {
     const r = await rawPost(url, '/2015-03-31/functions/echo/invocations?Qualifier=7', Buffer.from('{}'));
     expect(r.status).toBe(404);
-    expect(JSON.parse(r.body).message).toBe('Function not found: arn:aws:lambda:us-east-1:123456789012:function:echo:7');
+    expect(JSON.parse(r.body).Message).toBe('Function not found: arn:aws:lambda:us-east-1:123456789012:function:echo:7');
   });
 });
 
@@ -268,24 +269,16 @@ describe('the CLI', () => {
     mkdirSync(dir, { recursive: true });
     copyFileSync(join(TEST_COBOL_DIR, 'echo.cbl'), join(dir, 'echo.cbl'));
     writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs: { echo: { cobcFlags: ['-free'], example: '"Ada"' } } }));
-    const port = 40000 + Math.floor(Math.random() * 20000);
-    const dev = spawn(process.execPath, ['bin/cobolambda.mjs', 'dev', '--cobol', dir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const { dev, output } = await startDevCli(['--cobol', dir, '--port', '0']);
+    const port = /function\(s\) on http:\/\/127\.0\.0\.1:(\d+) /.exec(output)![1];
     try {
-      let output = '';
-      await new Promise<void>((resolve, reject) => {
-        dev.stdout!.on('data', (c: Buffer) => {
-          output += c.toString();
-          if (output.includes('watching')) resolve();
-        });
-        dev.on('exit', (code) => reject(new Error(`dev exited ${code}: ${output}`)));
-      });
       expect(output).toContain(`aws lambda invoke --endpoint-url http://127.0.0.1:${port} --function-name echo`);
       expect(output).toContain(`npx cobolambda invoke echo --payload '"Ada"' --endpoint http://127.0.0.1:${port}`);
       const { stdout } = await run(process.execPath, ['bin/cobolambda.mjs', 'invoke', 'echo', '--payload', '"Ada"', '--endpoint', `http://127.0.0.1:${port}`]);
       expect(stdout).toBe('"Ada"\n');
       const failed = await run(process.execPath, ['bin/cobolambda.mjs', 'invoke', 'nosuch', '--endpoint', `http://127.0.0.1:${port}`]).catch((e) => e);
       expect(failed.code).toBe(1);
-      expect(failed.stderr).toContain('Function not found: nosuch');
+      expect(failed.stderr).toContain('Function not found: arn:aws:lambda:us-east-1:123456789012:function:nosuch');
     } finally {
       dev.kill('SIGINT');
     }

@@ -175,6 +175,7 @@ describe('dev faults', () => {
       ['%2Ftmp%2Fdecoy', `/2015-03-31/functions/%2Ftmp%2Fdecoy/invocations`, notFound('/tmp/decoy')],
       ['..%5Cdecoy', `/2015-03-31/functions/..%5Cdecoy/invocations`, notFound('..\\decoy')],
       ['echo%00', `/2015-03-31/functions/echo%00/invocations`, notFound('echo\0')],
+      ['an unknown name', `/2015-03-31/functions/nosuch/invocations`, notFound('arn:aws:lambda:us-east-1:123456789012:function:nosuch')],
       ['%00..%2Fdecoy', `/2015-03-31/functions/%00..%2Fdecoy/invocations`, notFound('\0../decoy')],
       ['bad %-escape', `/2015-03-31/functions/%E0%A4%A/invocations`, notFound('%E0%A4%A')],
       ['a 65-character name', `/2015-03-31/functions/${'e'.repeat(65)}/invocations`, notFound('e'.repeat(65))],
@@ -183,7 +184,7 @@ describe('dev faults', () => {
       const a = await post(url, path, '{}');
       expect(a.status).toBe(expected.status);
       expect(a.headers['x-amzn-errortype']).toBe(expected.type);
-      expect(json(a)).toEqual({ __type: expected.type, Type: 'User', message: expected.message });
+      expect(json(a)).toEqual({ Type: 'User', [expected.type === 'ResourceNotFoundException' ? 'Message' : 'message']: expected.message });
       expect(existsSync(marker)).toBe(false);
     });
 
@@ -198,7 +199,7 @@ describe('dev faults', () => {
           .end();
       });
       expect(a.status).toBe(404);
-      expect(json(a)).toEqual({ __type: 'ResourceNotFoundException', Type: 'User', message: 'Function not found: ../../decoy' });
+      expect(json(a)).toEqual({ Type: 'User', Message: 'Function not found: ../../decoy' });
       expect(existsSync(marker)).toBe(false);
       await echoServes();
     });
@@ -208,7 +209,7 @@ describe('dev faults', () => {
     const a = await post(url, invokePath('echo'), Buffer.alloc(7 * 1024 * 1024, 'x'));
     expect(a.status).toBe(413);
     expect(a.headers['x-amzn-errortype']).toBe('RequestTooLargeException');
-    expect(json(a)).toEqual({ __type: 'RequestTooLargeException', Type: 'User', message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' });
+    expect(json(a)).toEqual({ Type: 'User', message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' });
     await echoServes();
   });
 
@@ -216,7 +217,7 @@ describe('dev faults', () => {
     const a = await post(url, invokePath('echo'), 'this is { not json');
     expect(a.status).toBe(400);
     expect(a.headers['x-amzn-errortype']).toBe('InvalidRequestContentException');
-    expect(json(a)).toMatchObject({ __type: 'InvalidRequestContentException', Type: 'User' });
+    expect(json(a)).toMatchObject({ Type: 'User' });
     expect(String(json(a).message)).toMatch(/^Could not parse request body into json: Unexpected token/);
     await echoServes();
   });
@@ -229,7 +230,7 @@ describe('dev faults', () => {
       if (a.status === 429) {
         throttled++;
         expect(a.headers['x-amzn-errortype']).toBe('TooManyRequestsException');
-        expect(json(a)).toEqual({ __type: 'TooManyRequestsException', Type: 'User', message: 'Rate Exceeded.', Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+        expect(json(a)).toEqual({ Type: 'User', message: 'Rate Exceeded.', Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
       } else {
         expect(a.status).toBe(200);
         expect(a.body.toString()).toBe(`"${nonces[i]}"\n`);

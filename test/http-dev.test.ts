@@ -65,6 +65,8 @@ beforeAll(async () => {
     region: 'us-east-1',
     watch: false,
     log: (l) => logs.push(l),
+    // Every function gets a URL here (deploy's -c functionUrls=all), so raw-mode ones can be reached too.
+    functionUrls: 'all',
   });
   url = await server.start();
 }, 120_000);
@@ -167,7 +169,7 @@ describe("dev's Function URLs: /fn/<name>/", () => {
     expect(broken.body).toBe('Internal Server Error');
   });
 
-  it('a raw-mode function answers its output as a JSON body; unknown functions are 404; the Invoke API is untouched', async () => {
+  it('with functionUrls all, a raw-mode function answers its output as a JSON body; unknown functions are 404; the Invoke API is untouched', async () => {
     const echo = await call(`${url}/fn/echo/p?q=1`, 'GET');
     expect(echo.status).toBe(200);
     expect(echo.headers['content-type']).toBe('application/json');

@@ -7,8 +7,13 @@ import { applyRecordSettings, type RecordSettings } from '../runtime/src/codecs/
 import { recordCodec } from '../runtime/src/codecs/record.ts';
 import { isDiagnostic } from '../runtime/src/codecs/codec.ts';
 import type { Diagnostic } from '../runtime/src/diagnostic.ts';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { frameRecords } from '../runtime/src/codecs/record-framing.ts';
+import { stdioFiles } from '../layer/record-files.ts';
 import { tempDir } from './support/cobc.ts';
-import { cobcRecords } from './support/record-oracle.ts';
+import { cobcRecords, runWithFiles, stdioProgram } from './support/record-oracle.ts';
 
 const dir = tempDir('record-data');
 
@@ -22,6 +27,11 @@ function oracle(name: string, copybook: string, groups: string[][], settings: Re
   const layout = layoutOf(name, copybook, settings);
   const records = cobcRecords(dir, name, copybook, layout.name, layout.length, groups);
   return { layout, records, json: records.map((r) => decodeRecord(layout, r)) };
+}
+
+/** What the build learns from cobc about a program's stdin and stdout files. */
+function filesOf(source: string) {
+  return stdioFiles({ source, copybookDirs: [dirname(source)], cobcFlags: [] });
 }
 
 function encodeEvent(layout: RecordLayout, eventText: string): Buffer | Diagnostic {
@@ -83,6 +93,16 @@ describe('numbers arrive exactly, however many digits', () => {
   it('takes exponent forms and decimal strings exactly too', () => {
     const stdin = encodeEvent(layout, `{"a17":"12345678901234567","s17v2":-1.234567890123456789e16,"n18":9.99999999999999999E17,"s31v6":"-1234567890123456789012345678901.123456","p18":"-999999999999999999","b18":1.23456789012345678e17,"small":"-12.50"}`);
     expect(isDiagnostic(stdin) ? stdin.errorMessage : stdin.toString('hex')).toBe(records[0]!.toString('hex'));
+  });
+
+  it('never lets a double round an exponent away', () => {
+    const d = encodeEvent(layout, '{"small":1e-400,"a17":1E+400}');
+    expect(isDiagnostic(d) && d.stackTrace).toEqual([
+      `a17: 1${'0'.repeat(400)} has too many digits: PIC 9(17) allows 17 before the decimal point`,
+      `small: 0.${'0'.repeat(399)}1 has too many decimals: 400, PIC S9(5)V99 allows 2`,
+    ]);
+    const ok = encodeEvent(layout, '{"small":-1.25e1}');
+    expect(isDiagnostic(ok) ? ok.errorMessage : decodeRecord(layout, ok).small).toBe(-12.5);
   });
 
   it('names the value the caller sent when it does not fit', () => {
@@ -250,5 +270,63 @@ describe('REDEFINES chosen by a discriminator', () => {
     expect(bad({ 'REC-DATA': { by: 'LINE-KIND', when: { C: 'CUST-DATA' } } })).toThrow('programs.exportrec.redefines.REC-DATA.by: LINE-KIND is in a table REC-DATA is not in');
     expect(bad({ 'LINE-VALUE': { by: 'LINE-KIND', when: { X: 'LINE-NUM' } } })).toThrow('programs.exportrec.redefines.LINE-VALUE.when: "X" cannot be a value of LINE-KIND: not a number: "X"');
     expect(bad({ 'CUST-DATA': { by: 'REC-TYPE', when: { C: 'CUST-DATA' } } })).toThrow('CUST-DATA itself REDEFINES REC-DATA');
+  });
+});
+
+describe('variable-length records of an FD with OCCURS DEPENDING ON, in every COB_VARSEQ_FORMAT', () => {
+  const fd = (p: string) => `       01  ${p}-REC.
+           05  ${p}-ID      PIC X(3).
+           05  ${p}-CNT     PIC 9(2).
+           05  ${p}-ITEM OCCURS 0 TO 5 TIMES DEPENDING ON ${p}-CNT.
+               10  ${p}-AMT PIC S9(5) COMP-3.`;
+  const source = stdioProgram(
+    'VARECHO',
+    fd('IN'),
+    fd('OT'),
+    [
+      '                       MOVE IN-ID TO OT-ID',
+      '                       MOVE IN-CNT TO OT-CNT',
+      '                       PERFORM VARYING WS-I FROM 1 BY 1',
+      '                               UNTIL WS-I > IN-CNT',
+      '                           COMPUTE OT-AMT (WS-I) = IN-AMT (WS-I) - 1',
+      '                       END-PERFORM',
+      '                       WRITE OT-REC',
+    ].join('\n'),
+  );
+  const exe = join(dir, 'varecho');
+  writeFileSync(`${exe}.cbl`, source);
+  execFileSync('cobc', ['-x', '-o', exe, `${exe}.cbl`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const input = parseCopybook(fd('IN'), { fileName: 'in.cpy' });
+  const output = parseCopybook(fd('OT'), { fileName: 'out.cpy' });
+  const event = [{ inId: 'A', inItem: [] }, { inId: 'B', inItem: [{ inAmt: 10 }] }, { inId: 'C', inItem: [1, 2, 3, 4, 5].map((n) => ({ inAmt: -n })) }];
+  const expected = event.map((r) => ({ otId: r.inId, otCnt: r.inItem.length, otItem: r.inItem.map((i) => ({ otAmt: i.inAmt - 1 })) }));
+
+  it.each([0, 1, 2, 3] as const)('format %i: cobc reads the records the bridge writes, and the bridge reads (and would write) cobc\'s bytes exactly', (format) => {
+    const codec = recordCodec(input, output, { inputFraming: 'variable', outputFraming: 'variable', varseqFormat: format });
+    const stdin = codec.encodeInput(Buffer.from(JSON.stringify(event)));
+    if (isDiagnostic(stdin)) throw new Error(stdin.errorMessage);
+    const run = runWithFiles(exe, stdin, dir, { COB_VARSEQ_FORMAT: String(format) });
+    expect(run.status, run.stderr).toBe(0);
+    const response = codec.decodeOutput({ stdout: run.stdout, exitCode: 0 });
+    if (isDiagnostic(response)) throw new Error(response.errorMessage);
+    expect(JSON.parse(response.toString())).toEqual(expected);
+    const records = expected.map((r) => encodeRecord(output, r));
+    expect(frameRecords(output, records, 'variable', format).toString('hex')).toBe(run.stdout.toString('hex'));
+  });
+
+  it('refuses output whose header disagrees with its counter, or is cut short', () => {
+    const codec = recordCodec(input, output, { outputFraming: 'variable' });
+    const bad = codec.decodeOutput({ stdout: Buffer.from('0009000041424330320000000c', 'hex'), exitCode: 0 });
+    expect(isDiagnostic(bad) && bad.errorMessage).toBe('output record 1 holds 9 bytes, but OT-REC with its counted entries is 11 bytes');
+    const cut = codec.decodeOutput({ stdout: Buffer.from('00', 'hex'), exitCode: 0 });
+    expect(isDiagnostic(cut) && cut.errorMessage).toBe('output record 1: its 4-byte length header is cut short after 1 bytes');
+  });
+
+  it('the build reads from cobc that both files are variable', () => {
+    const files = filesOf(`${exe}.cbl`);
+    expect(files).toEqual({
+      stdin: { select: 'IN-FILE', organization: 'sequential', recordMin: 5, recordMax: 20 },
+      stdout: { select: 'OUT-FILE', organization: 'sequential', recordMin: 5, recordMax: 20 },
+    });
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevServer } from '../dev/dev-server.ts';
 import { tempDir } from './support/cobc.ts';
+import { stdioProgram } from './support/record-oracle.ts';
 
 const cobolDir = tempDir('record-dev-cobol');
 let server: DevServer;
@@ -16,37 +17,6 @@ const logs: string[] = [];
 /** Sequence numbers in columns 1-6 and 73-80, as estates keep them. */
 const numbered = (lines: string[]): string =>
   `${lines.map((l, i) => `${String((i + 1) * 100).padStart(6, '0')}${l.slice(6).padEnd(66)}${`ACCT${String(i + 1).padStart(4, '0')}`}`).join('\n')}\n`;
-
-const echoProgram = (id: string, fdIn: string, fdOut: string, body: string) => `       IDENTIFICATION DIVISION.
-       PROGRAM-ID. ${id}.
-       ENVIRONMENT DIVISION.
-       INPUT-OUTPUT SECTION.
-       FILE-CONTROL.
-           SELECT IN-FILE ASSIGN TO "/dev/stdin"
-               ORGANIZATION SEQUENTIAL.
-           SELECT OUT-FILE ASSIGN TO "/dev/stdout"
-               ORGANIZATION SEQUENTIAL.
-       DATA DIVISION.
-       FILE SECTION.
-       FD  IN-FILE.
-${fdIn}
-       FD  OUT-FILE.
-${fdOut}
-       WORKING-STORAGE SECTION.
-       01  WS-EOF PIC X VALUE "N".
-       01  WS-I   PIC 9(4) COMP.
-       PROCEDURE DIVISION.
-           OPEN INPUT IN-FILE OUTPUT OUT-FILE
-           PERFORM UNTIL WS-EOF = "Y"
-               READ IN-FILE
-                   AT END MOVE "Y" TO WS-EOF
-                   NOT AT END
-${body}
-               END-READ
-           END-PERFORM
-           CLOSE IN-FILE OUT-FILE
-           STOP RUN.
-`;
 
 beforeAll(async () => {
   // Amounts of 18 to 37 digits; a fixed FD of the copybook's length.
@@ -61,7 +31,7 @@ beforeAll(async () => {
       '           05  BA-EXACT         PIC S9(31)V9(6).',
     ]),
   );
-  writeFileSync(join(cobolDir, 'bigamt.cbl'), echoProgram('BIGAMT', '           COPY bigamt.', '       01  OUT-REC PIC X(69).', '                       WRITE OUT-REC FROM BIG-AMOUNTS'));
+  writeFileSync(join(cobolDir, 'bigamt.cbl'), stdioProgram('BIGAMT', '           COPY bigamt.', '       01  OUT-REC PIC X(69).', '                       WRITE OUT-REC FROM BIG-AMOUNTS'));
   // An export record: a type byte chooses the layout of the data area; a packed key kept as bytes.
   writeFileSync(
     join(cobolDir, 'exprec.cpy'),
@@ -79,7 +49,7 @@ beforeAll(async () => {
       '               10  FILLER       PIC X(4).',
     ]),
   );
-  writeFileSync(join(cobolDir, 'exprec.cbl'), echoProgram('EXPREC', '       01  IN-REC PIC X(25).', '       01  OUT-REC PIC X(25).', '                       WRITE OUT-REC FROM IN-REC'));
+  writeFileSync(join(cobolDir, 'exprec.cbl'), stdioProgram('EXPREC', '       01  IN-REC PIC X(25).', '       01  OUT-REC PIC X(25).', '                       WRITE OUT-REC FROM IN-REC'));
   // OCCURS DEPENDING ON in both FDs: cobc reads and writes variable-length records.
   const odoCopybook = (prefix: string) =>
     [`       01  ${prefix}-REC.`, `           05  ${prefix}-CUST       PIC X(6).`, `           05  ${prefix}-COUNT      PIC 9(2).`, `           05  ${prefix}-TXN OCCURS 0 TO 4 TIMES DEPENDING ON ${prefix}-COUNT.`, `               10  ${prefix}-AMT    PIC S9(5)V99 COMP-3.`, `               10  ${prefix}-KIND   PIC X.`].join('\n');
@@ -96,12 +66,12 @@ beforeAll(async () => {
   ].join('\n');
   writeFileSync(join(cobolDir, 'txnout.cpy'), `${odoCopybook('TO')}\n`);
   writeFileSync(join(cobolDir, 'txnin.cpy'), `${odoCopybook('TI')}\n`);
-  const odoSource = echoProgram('ODOFD', '           COPY txnin.', '           COPY txnout.', odoBody);
+  const odoSource = stdioProgram('ODOFD', '           COPY txnin.', '           COPY txnout.', odoBody);
   writeFileSync(join(cobolDir, 'odofd.cbl'), odoSource);
   writeFileSync(join(cobolDir, 'odofd3.cbl'), odoSource.replace('PROGRAM-ID. ODOFD.', 'PROGRAM-ID. ODOFD3.'));
   // The FD is 20 bytes, the copybook 69: every record would be read shifted.
-  writeFileSync(join(cobolDir, 'shifted.cbl'), echoProgram('SHIFTED', '       01  IN-REC PIC X(20).', '       01  OUT-REC PIC X(20).', '                       WRITE OUT-REC FROM IN-REC'));
-  writeFileSync(join(cobolDir, 'broken.cbl'), echoProgram('BROKEN', '       01  IN-REC PIC X(20).', '       01  OUT-REC PIC X(20).', '                       WRITE OUT-REC FROM IN-REC'));
+  writeFileSync(join(cobolDir, 'shifted.cbl'), stdioProgram('SHIFTED', '       01  IN-REC PIC X(20).', '       01  OUT-REC PIC X(20).', '                       WRITE OUT-REC FROM IN-REC'));
+  writeFileSync(join(cobolDir, 'broken.cbl'), stdioProgram('BROKEN', '       01  IN-REC PIC X(20).', '       01  OUT-REC PIC X(20).', '                       WRITE OUT-REC FROM IN-REC'));
   writeFileSync(
     join(cobolDir, 'cobolambda.json'),
     JSON.stringify({

@@ -23,6 +23,12 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return text === undefined || text === '' ? undefined : text;
 }
 
+/** Node reads header bytes as Latin-1; Lambda sends these JSON headers as UTF-8. */
+function utf8Header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const text = header(headers, name);
+  return text === undefined ? undefined : Buffer.from(text, 'latin1').toString('utf8');
+}
+
 export function contextFromHeaders(headers: IncomingHttpHeaders): InvocationContext {
   const requestId = header(headers, 'lambda-runtime-aws-request-id');
   if (!requestId) throw new InvalidInvocationError('next invocation has no Lambda-Runtime-Aws-Request-Id header');
@@ -33,7 +39,7 @@ export function contextFromHeaders(headers: IncomingHttpHeaders): InvocationCont
     deadlineMs: Number.isFinite(deadline) && deadline > 0 ? deadline : Number.MAX_SAFE_INTEGER,
     invokedFunctionArn: header(headers, 'lambda-runtime-invoked-function-arn'),
     traceId: header(headers, 'lambda-runtime-trace-id'),
-    clientContext: header(headers, 'lambda-runtime-client-context'),
-    cognitoIdentity: header(headers, 'lambda-runtime-cognito-identity'),
+    clientContext: utf8Header(headers, 'lambda-runtime-client-context'),
+    cognitoIdentity: utf8Header(headers, 'lambda-runtime-cognito-identity'),
   };
 }

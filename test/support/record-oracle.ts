@@ -63,3 +63,38 @@ ${body}
   if (run.stdout.length !== length * groups.length) throw new Error(`${name} wrote ${run.stdout.length} bytes, expected ${groups.length} records of ${length}`);
   return groups.map((_, i) => run.stdout.subarray(i * length, (i + 1) * length));
 }
+
+/**
+ * A record-mode program: IN-FILE on /dev/stdin and OUT-FILE on /dev/stdout with the given FD
+ * records, WS-EOF and WS-I (PIC 9(4) COMP) in WORKING-STORAGE, and `body` run for each record read.
+ */
+export const stdioProgram = (id: string, fdIn: string, fdOut: string, body: string): string => `       IDENTIFICATION DIVISION.
+       PROGRAM-ID. ${id}.
+       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT IN-FILE ASSIGN TO "/dev/stdin"
+               ORGANIZATION SEQUENTIAL.
+           SELECT OUT-FILE ASSIGN TO "/dev/stdout"
+               ORGANIZATION SEQUENTIAL.
+       DATA DIVISION.
+       FILE SECTION.
+       FD  IN-FILE.
+${fdIn}
+       FD  OUT-FILE.
+${fdOut}
+       WORKING-STORAGE SECTION.
+       01  WS-EOF PIC X VALUE "N".
+       01  WS-I   PIC 9(4) COMP.
+       PROCEDURE DIVISION.
+           OPEN INPUT IN-FILE OUTPUT OUT-FILE
+           PERFORM UNTIL WS-EOF = "Y"
+               READ IN-FILE
+                   AT END MOVE "Y" TO WS-EOF
+                   NOT AT END
+${body}
+               END-READ
+           END-PERFORM
+           CLOSE IN-FILE OUT-FILE
+           STOP RUN.
+`;

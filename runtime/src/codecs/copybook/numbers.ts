@@ -17,11 +17,12 @@ export const MAX_EXACT_DIGITS = 15;
 export type ExactNumber = LosslessNumber;
 export const isExactNumber = isLosslessNumber;
 
-// Any JSON number with more than MAX_EXACT_DIGITS digits has a run of that many digits and at most one '.'.
-const LONG_NUMBER = new RegExp(`\\d[\\d.]{${MAX_EXACT_DIGITS}}`);
+// Any JSON number with more than MAX_EXACT_DIGITS digits has a run of that many digits and at most one '.';
+// an exponent follows a digit. Either may lose digits in a double (1e-400 is 0): read those from the text.
+const LONG_NUMBER = new RegExp(`\\d[\\d.]{${MAX_EXACT_DIGITS}}|\\d[eE]`);
 
 /**
- * JSON text → value, numbers of more than 15 digits as ExactNumber (their text). Duplicate keys
+ * JSON text → value, numbers of more than 15 digits or with an exponent as ExactNumber (their text). Duplicate keys
  * keep the last value, as JSON.parse does. Throws SyntaxError as JSON.parse does.
  */
 export function parseEventJson(text: string): unknown {
