@@ -21,6 +21,7 @@ import { ForkServers } from './spawn/fork-servers.ts';
 import { runWithServer } from './spawn/through-server.ts';
 import { runWithNode } from './spawn/node.ts';
 import { runWithExeca } from './spawn/execa.ts';
+import { startGuard } from './spawn/orphan-guard.ts';
 import type { RunOutcome, RunRequest } from './spawn/run.ts';
 
 export type { RunOutcome, RunRequest } from './spawn/run.ts';
@@ -95,6 +96,7 @@ export function prepareSpawn(file: string, env: Record<string, string>): void {
   const path = spawnPath(file);
   if (path === 'fork-server') forkServers.serverFor(file, env).start();
   else if (path === 'native') nativeHelper().start();
+  else startGuard();
 }
 
 function nativeHelper(): ProgramServer {

@@ -37,6 +37,11 @@ function guardProcess(): ChildProcess | undefined {
   return guard;
 }
 
+/** Starts the guard ahead of the first program (it takes a Node start-up). */
+export function startGuard(): void {
+  guardProcess();
+}
+
 /** The program leading group `pgid` dies with the runtime. */
 export function guardGroup(pgid: number | undefined): void {
   if (pgid !== undefined) guardProcess()?.stdin!.write(`+${pgid}\n`);

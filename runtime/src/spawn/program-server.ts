@@ -35,6 +35,8 @@ const STDERR_KEPT = 2048;
 
 export class ProgramServer {
   private child: ChildProcess | undefined;
+  /** The server close() ended, until it is gone. */
+  private closing: ChildProcess | undefined;
   /** The server said it is ready ('H'): from then on a request it was sent may have started a program. */
   private ready = false;
   // The frame being read: its head (which may arrive split), then `left` bytes of its payload.
@@ -93,10 +95,20 @@ export class ProgramServer {
     return result;
   }
 
+  /**
+   * Ends the server. SIGTERM, which it handles as it handles the runtime's death:
+   * a program it runs now dies with it, and what that program left (SIGKILL
+   * would orphan a spawned program).
+   */
   close(): void {
     const child = this.child;
     this.child = undefined;
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    // A run in progress still ends (interrupted) when this server dies.
+    this.closing = child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.stdin?.destroy();
+      child.kill('SIGTERM');
+    }
   }
 
   private runNow(
@@ -212,8 +224,9 @@ export class ProgramServer {
   }
 
   private onDeath(child: ChildProcess, reason: string): void {
-    if (this.child !== child) return;
-    this.child = undefined;
+    if (this.child !== child && this.closing !== child) return;
+    if (this.child === child) this.child = undefined;
+    else this.closing = undefined;
     this.deathReason ||= reason;
     const current = this.current;
     const said = this.stderrTail.trim();
