@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { DevServer } from '../dev/dev-server.ts';
+import { callExampleEvent } from '../layer/metadata.ts';
 import { RuntimeApiServer } from '../dev/runtime-api-server.ts';
 import { processTree, treeRssKb } from '../dev/process-tree.ts';
 import { BOOTSTRAP_SCRIPT, RUNTIME_BUILD_OPTIONS, RUNTIME_BUNDLE_PATH, RUNTIME_ENTRY } from '../runtime/bundle.ts';
@@ -270,7 +271,7 @@ async function sampleMemory(workDir: string): Promise<MemoryRow[]> {
   try {
     const url = new URL(await dev.start());
     for (const spec of dev.programs) {
-      const payload = spec.example ?? (spec.mode === 'http' ? JSON.stringify({ version: '2.0', rawPath: '/', requestContext: { http: { method: 'GET', path: '/' } }, headers: {} }) : '{}');
+      const payload = spec.example ?? callExampleEvent(spec) ?? (spec.mode === 'http' ? JSON.stringify({ version: '2.0', rawPath: '/', requestContext: { http: { method: 'GET', path: '/' } }, headers: {} }) : '{}');
       let max = 0;
       for (let i = 0; i <= P.memory; i++) {
         const { log: tail } = await invokeWithLog(url, spec.name, payload);

@@ -114,6 +114,7 @@ export class DevServer {
         region: this.options.region,
         accountId: ACCOUNT_ID,
         functionUrl: hasFunctionUrl(spec, this.options.functionUrls ?? 'http'),
+        lambdaRuntime: spec.runtime,
       };
       const buildError = result.ok ? undefined : result.messages;
       const pool = this.pools.get(spec.name);

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage, type BundlingOptions, type DockerRunOptions, type ILocalBundling } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { discoverPrograms, CONFIG_FILE, type ProgramSpec } from '../layer/programs.ts';
+import { findCopybook } from '../layer/copybooks.ts';
 import type { CobolArchitecture, CobolBundlingOptions } from './types.ts';
 
 /** The cobolambda package root: the Docker build context of layer/Dockerfile. */
@@ -127,8 +128,10 @@ export function programInputFiles(spec: ProgramSpec): string[] {
       .filter((e) => e.isFile() && COPYBOOK_EXTENSIONS.has(extname(e.name).toLowerCase()))
       .map((e) => join(dir, e.name)),
   );
+  // A call-mode `using` copybook may sit outside the copybook path (a relative path).
+  const using = (spec.using ?? []).flatMap((u) => findCopybook(u.copybook, spec.copybookDirs) ?? []);
   const config = join(cobolDir, CONFIG_FILE);
-  return [spec.source, ...spec.subprograms, ...copybooks, ...(existsSync(config) ? [config] : [])];
+  return [spec.source, ...spec.subprograms, ...copybooks, ...using, ...(existsSync(config) ? [config] : [])];
 }
 
 /** The cobolambda files that shape what a build produces (runtime, layer build, this bundling). */
@@ -137,6 +140,8 @@ export function toolchainInputFiles(root: string = PACKAGE_ROOT): string[] {
   return [
     join(root, 'runtime', 'bootstrap'),
     ...filesIn(join(root, 'runtime'), ts),
+    // Linked into the programs: the fork server, and call mode's caller.
+    ...filesIn(join(root, 'runtime', 'native'), (f) => f.endsWith('.c') || f.endsWith('.h')),
     ...filesIn(join(root, 'layer'), (f) => ts(f) && dirname(f) === join(root, 'layer')),
     join(root, 'layer', 'node', 'package.json'),
     join(root, 'layer', 'node', 'package-lock.json'),

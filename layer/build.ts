@@ -39,6 +39,7 @@ import { contentsFingerprintFile, writeDeterministicZip } from './zip.ts';
 import { copybooksOf } from './copybooks.ts';
 import { programMetadata, MetadataError } from './metadata.ts';
 import { forkServerFingerprint, forkServerLinkArgs, renameGeneratedMain } from './fork-server.ts';
+import { CALL_DRIVER_SOURCE, callKeyParts, writeCallStub } from './call-driver.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const NODE_PACKAGE_DIR = join(here, 'node');
@@ -145,6 +146,7 @@ function defaultCacheDir(): string {
 async function compileKey(spec: ProgramSpec, linking: LinkStrategy, fingerprint: string, linkArgs: string[]): Promise<string> {
   const h = createHash('sha256');
   h.update(JSON.stringify({ v: 2, fingerprint, forkServer: forkServerFingerprint(), linking, linkArgs, args: cobcArgs(spec), name: spec.name }));
+  for (const part of callKeyParts(spec)) h.update(`\0call:${part}\0`);
   for (const src of [spec.source, ...spec.subprograms]) {
     h.update(`\0source:${basename(src)}\0`);
     h.update(readFileSync(src));
@@ -202,12 +204,14 @@ export async function compileProgram(spec: ProgramSpec, binDir: string, options:
   mkdirSync(work, { recursive: true });
   const cwd = dirname(spec.source);
   const messages: string[] = [];
+  // A call-mode program is a subprogram: cobc makes no main() for it; the call driver is its caller.
+  const call = spec.mode === 'call';
   try {
     const cFiles: string[] = [];
     const sources = [spec.source, ...spec.subprograms];
     for (const [i, src] of sources.entries()) {
       const cFile = join(work, `${i}-${basename(src, extname(src))}.c`);
-      const r = await execa('cobc', ['-C', ...(i === 0 ? ['-x'] : []), ...cobcArgs(spec), '-o', cFile, relative(cwd, src) || src], {
+      const r = await execa('cobc', ['-C', ...(i === 0 && !call ? ['-x'] : []), ...cobcArgs(spec), '-o', cFile, relative(cwd, src) || src], {
         cwd,
         reject: false,
         all: true,
@@ -218,11 +222,15 @@ export async function compileProgram(spec: ProgramSpec, binDir: string, options:
         return { ok: false, binary, messages: messages.join('\n') || `cobc failed on ${src}`, cached: false, compileMs: Math.round(performance.now() - started) };
       }
       pinModuleDate(cFile);
-      if (i === 0) writeFileSync(cFile, renameGeneratedMain(readFileSync(cFile, 'utf8'), cFile));
+      if (i === 0 && call) {
+        const stub = await writeCallStub(spec, cobcArgs(spec), cwd, relative(cwd, src) || src, work);
+        if (!stub.ok) return { ok: false, binary, messages: [...messages, stub.messages].join('\n'), cached: false, compileMs: Math.round(performance.now() - started) };
+        cFiles.push(stub.file);
+      } else if (i === 0) writeFileSync(cFile, renameGeneratedMain(readFileSync(cFile, 'utf8'), cFile));
       cFiles.push(cFile);
     }
     const out = join(work, spec.name);
-    const r = await execa('cobc', ['-x', ...cobcArgs(spec), ...link.args, '-Q', '-Wl,--build-id=none', '-o', out, ...cFiles.map((f) => basename(f)), ...forkServerLinkArgs()], {
+    const r = await execa('cobc', ['-x', ...cobcArgs(spec), ...link.args, '-Q', '-Wl,--build-id=none', '-o', out, ...cFiles.map((f) => basename(f)), ...forkServerLinkArgs(), ...(call ? [CALL_DRIVER_SOURCE] : [])], {
       cwd: work,
       reject: false,
       all: true,

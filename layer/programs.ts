@@ -3,7 +3,7 @@
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join, resolve, basename, extname } from 'node:path';
 import type { RecordSettings } from '../runtime/src/codecs/copybook/record-settings.ts';
-import { configProblems, IO_MODES } from './config-schema.ts';
+import { configProblems, IO_MODES, type LambdaRuntime } from './config-schema.ts';
 
 export type IoMode = (typeof IO_MODES)[number];
 
@@ -18,6 +18,8 @@ export interface ProgramSettings {
   /** record mode: input and output copybooks (file names found on the copybook path), or references with options. */
   input?: string | CopybookReference;
   output?: string | CopybookReference;
+  /** call mode: one copybook per parameter of PROCEDURE DIVISION USING, in order (found as record mode finds its copybooks). */
+  using?: Array<string | CopybookReference>;
   /** Function settings used by `dev` and deploy. */
   timeoutSeconds?: number;
   memorySizeMb?: number;
@@ -26,6 +28,8 @@ export interface ProgramSettings {
   subprograms?: string[];
   /** A payload to try the function with; `dev` prints it in its example commands. */
   example?: string;
+  /** `provided.al2023` (default) or `nodejs24.x` (Lambda's Node runs the bootstrap; the layer has no Node). */
+  runtime?: LambdaRuntime;
   /** record mode: how text fields are JSON strings, per-field overrides, REDEFINES chosen by a discriminator. */
   encoding?: RecordSettings['encoding'];
   fields?: RecordSettings['fields'];
@@ -56,10 +60,13 @@ export interface ProgramSpec {
   mode: IoMode;
   input?: CopybookReference;
   output?: CopybookReference;
+  /** call mode: the copybooks of the parameters, in USING order. */
+  using?: CopybookReference[];
   timeoutSeconds: number;
   memorySizeMb: number;
   environment: Record<string, string>;
   example?: string;
+  runtime: LambdaRuntime;
   /** record mode: settings applied to the input and output layouts. */
   record: RecordSettings;
   /**
@@ -230,10 +237,12 @@ function toSpec(
     mode,
     input: settings.input === undefined ? undefined : copybookReference(settings.input),
     output: settings.output === undefined ? undefined : copybookReference(settings.output),
+    using: settings.using?.map(copybookReference),
     timeoutSeconds,
     memorySizeMb,
     environment: settings.environment ?? {},
     example: settings.example,
+    runtime: settings.runtime ?? 'provided.al2023',
     record: {
       ...(settings.encoding ? { encoding: settings.encoding } : {}),
       ...(settings.fields ? { fields: settings.fields } : {}),

@@ -9,6 +9,8 @@ import { buildSpawnHelperInto } from './native/build-spawn-helper.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const BOOTSTRAP_SCRIPT = join(here, 'bootstrap');
+/** AWS_LAMBDA_EXEC_WRAPPER for functions on the managed Node.js runtime: it runs the same bundle on Lambda's Node. */
+export const EXEC_WRAPPER_SCRIPT = join(here, 'exec-wrapper');
 export const RUNTIME_ENTRY = join(here, 'src', 'main.ts');
 /** Where the bundle sits relative to `bootstrap`. */
 export const RUNTIME_BUNDLE_PATH = 'cobolambda/runtime.cjs';
@@ -41,7 +43,7 @@ const execaBesideBundle: Plugin = {
   },
 };
 
-export async function bundleRuntime(outDir: string): Promise<{ bootstrap: string; bundle: string }> {
+export async function bundleRuntime(outDir: string): Promise<{ bootstrap: string; execWrapper: string; bundle: string }> {
   const bundle = join(outDir, RUNTIME_BUNDLE_PATH);
   mkdirSync(dirname(bundle), { recursive: true });
   await Promise.all([
@@ -60,5 +62,8 @@ export async function bundleRuntime(outDir: string): Promise<{ bootstrap: string
   const bootstrap = join(outDir, 'bootstrap');
   copyFileSync(BOOTSTRAP_SCRIPT, bootstrap);
   chmodSync(bootstrap, 0o755);
-  return { bootstrap, bundle };
+  const execWrapper = join(outDir, 'exec-wrapper');
+  copyFileSync(EXEC_WRAPPER_SCRIPT, execWrapper);
+  chmodSync(execWrapper, 0o755);
+  return { bootstrap, execWrapper, bundle };
 }

@@ -14,6 +14,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CobolFunction, createApp, readContext } from '../infra/index.ts';
+import { toolchainInputFiles } from '../infra/bundling.ts';
 
 const HELLO_CBL = `       IDENTIFICATION DIVISION.
        PROGRAM-ID. HELLO.
@@ -386,5 +387,44 @@ describe('checks the template must pass', () => {
     expect(run.error).toBeUndefined();
     // cfn-lint's exit status is a bit set: 2 errors, 4 warnings, 8 informational.
     expect(run.status! & 2, run.stdout + run.stderr).toBe(0);
+  });
+});
+
+describe('a call-mode program', () => {
+  const SUBPROGRAM = `       IDENTIFICATION DIVISION.
+       PROGRAM-ID. ACCTSUB.
+       DATA DIVISION.
+       LINKAGE SECTION.
+       01  LK-AREA PIC X(10).
+       PROCEDURE DIVISION USING LK-AREA.
+           GOBACK.
+`;
+  const makeDir = () => {
+    const dir = makeCobolDir();
+    writeFileSync(join(dir, 'acctsub.cbl'), SUBPROGRAM);
+    mkdirSync(join(dir, 'shared'));
+    writeFileSync(join(dir, 'shared', 'lkarea.cpy'), `       01  LK-AREA PIC X(10).\n`);
+    const config = JSON.parse(readFileSync(join(dir, 'cobolambda.json'), 'utf8'));
+    config.programs.acctsub = { mode: 'call', using: ['shared/lkarea.cpy'] };
+    writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify(config));
+    return dir;
+  };
+
+  it('is a function like the others, re-deployed when its using copybook (outside the copybook path) changes', () => {
+    const dir = makeDir();
+    const a = synthApp({ cobolDir: dir }).json;
+    const fn = functionNamed(a, 'acctsub');
+    expect(fn).toMatchObject({ Runtime: 'provided.al2023', FunctionName: 'Cobolambda-acctsub', Timeout: 30, MemorySize: 256, Description: expect.stringContaining('(call I/O)') });
+    expect(fn.Layers).toEqual(functionNamed(a, 'hello').Layers);
+    expect(fn.Environment.Variables).toEqual({ COBOLAMBDA_PROGRAM_DIR: '/var/task/bin' });
+    writeFileSync(join(dir, 'shared', 'lkarea.cpy'), `       01  LK-AREA PIC X(11).\n`);
+    const b = synthApp({ cobolDir: dir }).json;
+    expect(functionNamed(b, 'acctsub').Code.S3Key).not.toBe(fn.Code.S3Key);
+    expect(functionNamed(b, 'hello').Code.S3Key).toBe(functionNamed(a, 'hello').Code.S3Key);
+  });
+
+  it('its caller, linked into the program, is a toolchain input like the fork server', () => {
+    const files = toolchainInputFiles().map((f) => f.replace(/.*\/runtime\//, 'runtime/'));
+    expect(files).toEqual(expect.arrayContaining(['runtime/native/call-driver.c', 'runtime/native/fork-server.c']));
   });
 });

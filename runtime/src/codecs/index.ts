@@ -11,15 +11,18 @@ import { linesCodec } from './lines.ts';
 import { recordCodec } from './record.ts';
 import { varseqFormat } from './record-framing.ts';
 import { httpCodec } from './http.ts';
+import { callCodec } from './call.ts';
 
 /** What the build tells the runtime about one program. */
 export interface ProgramMetadata {
   name: string;
-  mode: 'raw' | 'lines' | 'record' | 'http';
+  mode: 'raw' | 'lines' | 'record' | 'http' | 'call';
   /** record mode: the parsed input and output copybooks. */
   input?: RecordLayout;
   output?: RecordLayout;
   record?: RecordCodecOptions;
+  /** call mode: the parsed `using` copybooks, one per parameter in USING order. */
+  using?: RecordLayout[];
 }
 
 export function metadataFile(programName: string, programDir: string): string {
@@ -48,6 +51,11 @@ export function codecFor(programName: string, programDir: string): Codec | Diagn
       return recordCodec(meta.input, meta.output, { ...meta.record, varseqFormat: varseqFormat(process.env) });
     case 'http':
       return httpCodec;
+    case 'call':
+      if (!meta.using || meta.using.length === 0) {
+        return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: call mode needs the layouts of its parameters (using)`);
+      }
+      return callCodec(programName, meta.using, meta.record);
     default:
       return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: unknown mode ${JSON.stringify(meta.mode)}`);
   }
