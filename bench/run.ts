@@ -171,13 +171,17 @@ function invoke(url: URL, fn: string): Promise<{ ok: boolean; ms: number }> {
   });
 }
 
+const BENCH_ENV = { PATH: '/usr/bin:/bin' };
+
 async function runnerOnce(file: string): Promise<{ ok: boolean; ms: number }> {
   const started = performance.now();
   const stderr = new StderrLog({ requestId: 'bench', json: false, limitBytes: 262_144, tailLines: 20, write: () => {} });
   const outcome = await runProgram({
     file,
     stdin: Buffer.from(EXPECTED),
-    env: { PATH: '/usr/bin:/bin', AWS_REQUEST_ID: 'bench', LAMBDA_DEADLINE_MS: String(Date.now() + 30_000) },
+    // As the invoker does: what varies per invocation apart, so the fork server can fork.
+    env: BENCH_ENV,
+    invocationEnv: { AWS_REQUEST_ID: 'bench', LAMBDA_DEADLINE_MS: String(Date.now() + 30_000) },
     killAtMs: Date.now() + 30_000,
     maxStdoutBytes: 6_291_556,
     stderr,

@@ -56,7 +56,7 @@ Compiles every program in the COBOL folder (only what changed) and writes the La
 
   dev: {
     usage: `usage: cobolambda dev [--cobol DIR] [--host 127.0.0.1] [--port 3001] [--concurrency 10] [--timeout S]
-                      [--region R] [--env-vars FILE] [--function-urls http|all|none]
+                      [--region R] [--env-vars FILE] [--function-urls http|all|none] [--s3-endpoint URL]
 
 Serves every program as a local Lambda function on the Invoke API, rebuilt when its sources change.
 
@@ -67,6 +67,7 @@ Serves every program as a local Lambda function on the Invoke API, rebuilt when 
   --region R               the functions' region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)
   --env-vars FILE          SAM-style {"Parameters": {...}, "<function>": {...}} environment variables
   --function-urls WHICH    which functions get /fn/<name>/: as deploy's functionUrls (default: cdk.json's, else http)
+  --s3-endpoint URL        S3 endpoint for functions that use S3 (their AWS_ENDPOINT_URL_S3), e.g. a local S3 server
 `,
     options: {
       cobol: { type: 'string', default: 'cobol' },
@@ -77,6 +78,7 @@ Serves every program as a local Lambda function on the Invoke API, rebuilt when 
       region: { type: 'string' },
       'env-vars': { type: 'string' },
       'function-urls': { type: 'string' },
+      's3-endpoint': { type: 'string' },
     },
     async run(values) {
       const urls = str(values['function-urls']);
@@ -94,6 +96,7 @@ Serves every program as a local Lambda function on the Invoke API, rebuilt when 
         region: str(values.region) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
         envVarsFile: str(values['env-vars']),
         functionUrls: urls as 'http' | 'all' | 'none' | undefined,
+        s3Endpoint: str(values['s3-endpoint']),
       });
     },
   },

@@ -8,6 +8,7 @@ import { RuntimeApiServer, type InvocationOutcome } from './runtime-api-server.t
 import { killTree, rssKb, treeRssKb } from './process-tree.ts';
 import { LineReader } from './log-lines.ts';
 import { layerNodeForHost } from '../layer/build.ts';
+import { taskRootCommand } from './task-root.ts';
 import type { LambdaRuntime } from '../layer/config-schema.ts';
 
 export interface FunctionSettings {
@@ -92,7 +93,9 @@ export class ExecutionEnvironment {
       s.lambdaRuntime === 'nodejs24.x'
         ? [join(s.runtimeDir, 'exec-wrapper'), [process.env.COBOLAMBDA_NODE ?? layerNodeForHost(), ...MANAGED_NODE_ARGS]]
         : [join(s.runtimeDir, 'bootstrap'), []];
-    const child = spawn(command, args, {
+    const start = taskRootCommand(command, args, s.programDir);
+    const child = spawn(start.command, start.args, {
+      cwd: start.cwd,
       env: this.lambdaEnvironment(address),
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so resetting the environment takes everything in it and nothing else.

@@ -3,7 +3,7 @@
 // /var/task/bin/<name>); the shared CobolRuntimeLayer brings /opt/bootstrap,
 // Node.js and the GnuCOBOL runtime; the handler is the program name.
 import { dirname, resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,6 +12,7 @@ import { discoverPrograms, type ProgramSpec } from '../layer/programs.ts';
 import { cobolArchitecture, cobolCode, FUNCTION_PROGRAM_DIR, lambdaArchitecture } from './bundling.ts';
 import { CobolRuntimeLayer } from './runtime-layer.ts';
 import type { CobolFunctionProps } from './types.ts';
+import { grantS3Access } from './s3-access.ts';
 
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
@@ -103,6 +104,8 @@ export class CobolFunction extends lambda.Function {
       runtimeLayer: _l,
       extraLayers: _x,
       bundling,
+      s3,
+      ephemeralStorageMb,
       ...rest
     } = props;
     super(scope, id, {
@@ -120,6 +123,7 @@ export class CobolFunction extends lambda.Function {
         COBOLAMBDA_PROGRAM_DIR: FUNCTION_PROGRAM_DIR,
       },
       description: props.description ?? programDescription(program),
+      ...((ephemeralStorageMb ?? program.batch?.ephemeralStorageMb) ? { ephemeralStorageSize: Size.mebibytes((ephemeralStorageMb ?? program.batch?.ephemeralStorageMb)!) } : {}),
       role,
       logGroup,
     });
@@ -128,5 +132,6 @@ export class CobolFunction extends lambda.Function {
     this.functionLogGroup = logGroup;
 
     this.url = addCobolFunctionUrl(this, functionUrl);
+    grantS3Access(this, s3 ?? program.batch?.s3);
   }
 }

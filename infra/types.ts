@@ -131,4 +131,16 @@ export interface CobolFunctionProps
   /** Extra layers after the runtime layer (at most 4: Lambda allows 5). */
   readonly extraLayers?: ILayerVersion[];
   readonly bundling?: CobolBundlingOptions;
+  /**
+   * S3 the function may use (batch mode): `bucket` or `bucket/prefix` entries;
+   * `read` grants s3:GetObject, `write` s3:PutObject and s3:AbortMultipartUpload,
+   * on the objects under each, nothing else.
+   * @default `s3` of the program in cobolambda.json, else none
+   */
+  readonly s3?: { readonly read?: string[]; readonly write?: string[] };
+  /**
+   * /tmp size in MB (512–10240), where batch mode puts the program's files.
+   * @default `ephemeralStorageMb` of the program in cobolambda.json, else Lambda's 512
+   */
+  readonly ephemeralStorageMb?: number;
 }

@@ -16,7 +16,7 @@ export const LAMBDA_RUNTIMES = ['provided.al2023', 'nodejs24.x'] as const;
 export type LambdaRuntime = (typeof LAMBDA_RUNTIMES)[number];
 
 /** The I/O modes (programs.ts's IoMode): a new mode is added here. */
-export const IO_MODES = ['raw', 'lines', 'record', 'http', 'call'] as const;
+export const IO_MODES = ['raw', 'lines', 'record', 'http', 'call', 'batch'] as const;
 
 const COPYBOOK_REFERENCE = {
   description: 'a copybook file name, or {"copybook": "name.cpy", "record": "RECORD-NAME", "replacing": {":TAG:": "CUST"}}',

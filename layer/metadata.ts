@@ -9,6 +9,7 @@ import { stdioFiles, type StdioFile } from './record-files.ts';
 import type { ProgramMetadata } from '../runtime/src/codecs/index.ts';
 import { parseCopybook, dialectForStd, CopybookError, decodeRecord, encodeRecord, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { findCopybook, formatAtCopy, initialSourceFormat } from './copybooks.ts';
+import { batchMetadata } from './batch.ts';
 
 export class MetadataError extends Error {
   override name = 'MetadataError';
@@ -50,6 +51,7 @@ export function programMetadata(spec: ProgramSpec): ProgramMetadata {
     meta.record = recordFraming(spec, input!, output!);
   }
   if (spec.mode === 'call') meta.using = usingLayouts(spec);
+  if (spec.batch) meta.batch = batchMetadata(spec.batch, spec.cobcFlags, (copybook, role) => loadLayout(spec, typeof copybook === 'string' ? { copybook } : copybook, role));
   return meta;
 }
 

@@ -2,13 +2,14 @@
 // through `discoverPrograms`, so a program means the same thing everywhere.
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { join, resolve, basename, extname } from 'node:path';
+import { batchSpec, type BatchSettings, type BatchSpec } from './batch.ts';
 import type { RecordSettings } from '../runtime/src/codecs/copybook/record-settings.ts';
 import { configProblems, IO_MODES, type LambdaRuntime } from './config-schema.ts';
 
 export type IoMode = (typeof IO_MODES)[number];
 
 /** Per-program settings a user may put in `cobol/cobolambda.json` under `programs.<name>`. */
-export interface ProgramSettings {
+export interface ProgramSettings extends BatchSettings {
   /** cobc dialect, passed as `-std=<std>` (e.g. `ibm`, `mf`, `default`). */
   std?: string;
   /** Extra cobc flags, appended after cobolambda's own. */
@@ -66,6 +67,8 @@ export interface ProgramSpec {
   memorySizeMb: number;
   environment: Record<string, string>;
   example?: string;
+  /** batch mode: files by DD name, RETURN-CODE limit, S3 access. */
+  batch?: BatchSpec;
   runtime: LambdaRuntime;
   /** record mode: settings applied to the input and output layouts. */
   record: RecordSettings;
@@ -158,7 +161,14 @@ export function discoverPrograms(cobolDir: string, options: DiscoveryOptions = {
       );
       continue;
     }
-    const spec = toSpec(name, source, settingsByName[name] ?? {}, dir, copybookDirs);
+    let spec: ProgramSpec;
+    try {
+      spec = toSpec(name, source, settingsByName[name] ?? {}, dir, copybookDirs);
+    } catch (err) {
+      // A setting the schema cannot judge alone (batch files): as for schema problems, dev keeps going.
+      if (!(err instanceof ProgramDiscoveryError) || !options.keepGoing) throw err;
+      spec = { ...toSpec(name, source, {}, dir, copybookDirs), configError: err.message };
+    }
     const configError = invalid.get(name);
     programs.push(configError ? { ...spec, configError: configError.join('\n') } : spec);
   }
@@ -225,6 +235,7 @@ function toSpec(
 ): ProgramSpec {
   // Shapes and ranges are checked by the schema (config-schema.ts) before this.
   const mode = settings.mode ?? 'raw';
+  const where = `${join(dir, CONFIG_FILE)}: programs.${name}`;
   const timeoutSeconds = settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const memorySizeMb = settings.memorySizeMb ?? DEFAULT_MEMORY_MB;
   return {
@@ -248,6 +259,9 @@ function toSpec(
       ...(settings.fields ? { fields: settings.fields } : {}),
       ...(settings.redefines ? { redefines: settings.redefines } : {}),
     },
+    ...(mode === 'batch'
+      ? { batch: batchSpec(settings, settings.environment ?? {}, (path, message) => { throw new ProgramDiscoveryError(`${where}.${path}: ${message}`); }) }
+      : {}),
   };
 }
 

@@ -71,7 +71,7 @@ describe('building the samples', () => {
   it('succeeds and reports program and layer sizes against the limits', () => {
     expect(first.errors).toEqual([]);
     expect(first.ok).toBe(true);
-    expect(first.programs.map((p) => p.name)).toEqual(['acctinq', 'custbal', 'guestbook', 'hello', 'intcalc', 'loan', 'payslip']);
+    expect(first.programs.map((p) => p.name)).toEqual(['acctinq', 'custbal', 'guestbook', 'hello', 'intcalc', 'loan', 'paybatch', 'payslip']);
     for (const p of first.programs) {
       expect(p.error).toBeUndefined();
       expect(p.sizeBytes).toBe(statSync(p.binary!).size);
@@ -85,7 +85,7 @@ describe('building the samples', () => {
       expect(l.zippedBytes).toBeLessThan(50 * 1024 * 1024);
     }
     const log = firstLog.join('\n');
-    expect(log).toMatch(/\[4\/7\] hello: compiling/);
+    expect(log).toMatch(/\[4\/8\] hello: compiling/);
     expect(log).toMatch(/^hello\s+\d+\.\d\d MB\s+static-libcob/m);
     expect(log).toMatch(/^runtime\s+\d+\.\d\d MB\s+\d+% of 50\.00 MB/m);
     expect(log).toMatch(/^total\s+\d+\.\d\d MB\s+\d+% of 250\.00 MB/m);
@@ -156,9 +156,9 @@ describe('building the samples', () => {
     const again = await buildProject({ cobolDir: SAMPLES, outDir: join(work, 'dist1'), log: (l) => againLog.push(l) });
     expect(again.ok).toBe(true);
     expect(again.programs.map((p) => p.cached)).toEqual(again.programs.map(() => true));
-    expect(again.programs).toHaveLength(7);
+    expect(again.programs).toHaveLength(8);
     expect(againLog.filter((l) => l.includes('compiling'))).toEqual([]);
-    expect(againLog).toContainEqual(expect.stringMatching(/^\[4\/7\] hello: ok, \d+\.\d\d MB \(cached\)$/));
+    expect(againLog).toContainEqual(expect.stringMatching(/^\[4\/8\] hello: ok, \d+\.\d\d MB \(cached\)$/));
     // The fingerprint beside each zip is of its contents, named so; no file promises the zip's SHA-256.
     for (const zip of [again.programsLayerZip, again.runtimeLayerZip]) {
       expect(existsSync(`${zip}.sha256`)).toBe(false);
