@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { DevServer } from '../dev/dev-server.ts';
+import { callExampleEvent } from '../layer/metadata.ts';
 import { RuntimeApiServer } from '../dev/runtime-api-server.ts';
 import { processTree, treeRssKb } from '../dev/process-tree.ts';
 import { BOOTSTRAP_SCRIPT, RUNTIME_BUILD_OPTIONS, RUNTIME_BUNDLE_PATH, RUNTIME_ENTRY } from '../runtime/bundle.ts';
@@ -172,13 +173,17 @@ function invoke(url: URL, fn: string): Promise<{ ok: boolean; ms: number }> {
   });
 }
 
+const BENCH_ENV = { PATH: '/usr/bin:/bin' };
+
 async function runnerOnce(file: string): Promise<{ ok: boolean; ms: number }> {
   const started = performance.now();
   const stderr = new StderrLog({ requestId: 'bench', json: false, limitBytes: 262_144, tailLines: 20, write: () => {} });
   const outcome = await runProgram({
     file,
     stdin: Buffer.from(EXPECTED),
-    env: { PATH: '/usr/bin:/bin', AWS_REQUEST_ID: 'bench', LAMBDA_DEADLINE_MS: String(Date.now() + 30_000) },
+    // As the invoker does: what varies per invocation apart, so the fork server can fork.
+    env: BENCH_ENV,
+    invocationEnv: { AWS_REQUEST_ID: 'bench', LAMBDA_DEADLINE_MS: String(Date.now() + 30_000) },
     killAtMs: Date.now() + 30_000,
     maxStdoutBytes: 6_291_556,
     stderr,
@@ -268,7 +273,7 @@ async function sampleMemory(workDir: string): Promise<MemoryRow[]> {
   try {
     const url = new URL(await dev.start());
     for (const spec of dev.programs) {
-      const payload = spec.example ?? (spec.mode === 'http' ? JSON.stringify({ version: '2.0', rawPath: '/', requestContext: { http: { method: 'GET', path: '/' } }, headers: {} }) : '{}');
+      const payload = spec.example ?? callExampleEvent(spec) ?? (spec.mode === 'http' ? JSON.stringify({ version: '2.0', rawPath: '/', requestContext: { http: { method: 'GET', path: '/' } }, headers: {} }) : '{}');
       let max = 0;
       for (let i = 0; i <= P.memory; i++) {
         const { log: tail } = await invokeWithLog(url, spec.name, payload);

@@ -1,6 +1,8 @@
 // Soak: N invocations (default 10,000) at concurrency 8 through a real
 // `cobolambda dev` process, a random mix of echo, failing, timing-out and
-// large-output invocations of test/cobol/faults/soak.cbl, each payload carrying a
+// large-output invocations of test/cobol/faults/soak.cbl, programs that leave a
+// process that escaped their group, and clients that send a Client-Context of
+// non-Latin-1 text or a malformed one (refused: 400), each payload carrying a
 // unique nonce. Every answer must be the exact answer of its own request: lost,
 // duplicated and misrouted answers are counted (goal 0, 0, 0). The RSS of dev and
 // of its bootstraps, dev's open file descriptors and its child processes are
@@ -19,9 +21,16 @@ import { processTree } from '../dev/process-tree.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SOAK_SOURCE = join(ROOT, 'test', 'cobol', 'faults', 'soak.cbl');
 
-export type Mode = 'echo' | 'fail' | 'hang' | 'big' | 'flood';
+export type Mode = 'echo' | 'ctx' | 'badctx' | 'escape' | 'fail' | 'hang' | 'big' | 'flood';
 /** The mix, in per cent. */
-export const MIX: Record<Mode, number> = { echo: 55, fail: 15, hang: 5, big: 15, flood: 10 };
+export const MIX: Record<Mode, number> = { echo: 40, ctx: 5, badctx: 5, escape: 5, fail: 15, hang: 5, big: 15, flood: 10 };
+
+/** The X-Amz-Client-Context a mode's client sends: non-Latin-1 JSON (passed on), or base64 of no JSON (refused). */
+function clientContextFor(mode: Mode, nonce: string): string | undefined {
+  if (mode === 'ctx') return Buffer.from(JSON.stringify({ custom: { city: 'Zürich € 東京', nonce } })).toString('base64');
+  if (mode === 'badctx') return Buffer.from(`not json ${nonce}`).toString('base64');
+  return undefined;
+}
 const BIG_BYTES = 1000 * 1001;
 
 export interface SoakOptions {
@@ -89,10 +98,11 @@ function pickMode(r: number): Mode {
   return 'echo';
 }
 
-function invoke(agent: Agent, base: string, fn: string, payload: string): Promise<Answer> {
+function invoke(agent: Agent, base: string, fn: string, payload: string, clientContext?: string): Promise<Answer> {
   return new Promise((resolveAnswer, reject) => {
     const body = Buffer.from(payload);
-    const req = request(`${base}/2015-03-31/functions/${fn}/invocations`, { method: 'POST', agent, headers: { 'content-length': body.length } }, (res) => {
+    const headers = { 'content-length': body.length, ...(clientContext ? { 'x-amz-client-context': clientContext } : {}) };
+    const req = request(`${base}/2015-03-31/functions/${fn}/invocations`, { method: 'POST', agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -124,7 +134,15 @@ export function checkAnswer(mode: Mode, nonce: string, answer: Answer): string |
     return undefined;
   };
   switch (mode) {
+    case 'badctx': {
+      if (answer.status !== 400) return `status ${answer.status} ${answer.body.toString('utf8', 0, 200)}`;
+      const message = (JSON.parse(answer.body.toString()) as { message?: string }).message;
+      return /Client context must be a valid Base64-encoded JSON object/.test(message ?? '') ? undefined : `body ${answer.body.toString('utf8', 0, 200)}`;
+    }
     case 'echo':
+    case 'ctx':
+    // The program leaves a process that escaped its group holding stdout: the answer must not wait for it.
+    case 'escape':
       if (answer.status !== 200 || answer.functionError) return `status ${answer.status} ${answer.body.toString('utf8', 0, 200)}`;
       return answer.body.toString() === `${nonce}\n` ? undefined : `body ${answer.body.toString('utf8', 0, 200)}`;
     case 'big': {
@@ -159,7 +177,23 @@ function cmdline(pid: number): string {
   }
 }
 
-export function sample(devPid: number): Sample {
+/** Processes of this soak's programs that left dev's tree (escaped, reparented away): found by their environment. */
+function outsideTree(tree: Set<number>, dir: string): string[] {
+  const needle = `COBOLAMBDA_PROGRAM_DIR=${dir}`;
+  const found: string[] = [];
+  for (const e of readdirSync('/proc')) {
+    const pid = Number(e);
+    if (!Number.isInteger(pid) || tree.has(pid) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(needle)) found.push(`${pid} ${cmdline(pid).trim()} (outside dev)`);
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return found;
+}
+
+export function sample(devPid: number, dir?: string): Sample {
   const tree = processTree(devPid).slice(1);
   const bootstraps = tree.filter((p) => cmdline(p.pid).includes('cobolambda/runtime.cjs'));
   let fds = 0;
@@ -172,6 +206,7 @@ export function sample(devPid: number): Sample {
   const leftovers = tree
     .filter((p) => !bootstrapPids.has(p.pid) && !bootstrapPids.has(p.ppid) && !/\/esbuild\b/.test(cmdline(p.pid)))
     .map((p) => `${p.pid} ${cmdline(p.pid).trim()}`);
+  if (dir !== undefined) leftovers.push(...outsideTree(new Set([devPid, ...tree.map((p) => p.pid)]), dir));
   return {
     devRssMb: rssMb(devPid),
     bootstraps: bootstraps.length,
@@ -241,7 +276,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const answersFor = new Array<number>(options.invocations).fill(0);
   const gotAnswer = new Array<boolean>(options.invocations).fill(false);
   let unattributed = 0;
-  const latencies: Record<Mode, number[]> = { echo: [], fail: [], hang: [], big: [], flood: [] };
+  const latencies: Record<Mode, number[]> = { echo: [], ctx: [], badctx: [], escape: [], fail: [], hang: [], big: [], flood: [] };
   const exact = new Array<boolean>(options.invocations).fill(false);
   let misrouted = 0;
   let throttled = 0;
@@ -260,14 +295,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     for (;;) {
       const i = next++;
       if (i >= options.invocations) return;
-      if (i === warmup) startSample = sample(dev.pid!);
+      if (i === warmup) startSample = sample(dev.pid!, dir);
       const mode = modes[i]!;
       const nonce = nonces[i]!;
       const t0 = performance.now();
       let answer: Answer | undefined;
       for (let attempt = 0; attempt < 50; attempt++) {
         try {
-          answer = await invoke(agent, url, mode === 'hang' ? 'soaktimeout' : 'soak', JSON.stringify(`${mode} ${nonce}`));
+          const programMode = mode === 'ctx' || mode === 'badctx' ? 'echo' : mode;
+          answer = await invoke(agent, url, mode === 'hang' ? 'soaktimeout' : 'soak', JSON.stringify(`${programMode} ${nonce}`), clientContextFor(mode, nonce));
         } catch (e) {
           if (wrongExamples.length < 10) wrongExamples.push(`#${i} ${mode}: transport: ${(e as Error).message}`);
           break;
@@ -282,7 +318,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       gotAnswer[i] = true;
       // Whose answer is it? Every nonce found in it counts as an answer to that request.
       const seen = new Set(answer.body.toString('latin1', 0, 4096).match(nonceRe) ?? []);
-      if (seen.size === 0) unattributed++;
+      // A refused request never reached a program: its answer rightly carries no nonce.
+      if (seen.size === 0 && mode !== 'badctx') unattributed++;
       for (const n of seen) {
         const j = nonceIndex.get(n);
         if (j !== undefined) answersFor[j]!++;
@@ -303,7 +340,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const seconds = (Date.now() - started) / 1000;
     // Let environments that were reset finish going away before the last sample.
     await new Promise((r) => setTimeout(r, 1_000));
-    const end = sample(dev.pid!);
+    const end = sample(dev.pid!, dir);
     const byMode = {} as SoakResult['byMode'];
     for (const mode of Object.keys(MIX) as Mode[]) {
       const idx = modes.flatMap((m, i) => (m === mode ? [i] : []));

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { DevServer, type DevServerOptions } from '../dev/dev-server.ts';
 import { functionUrl } from '../dev/function-url.ts';
+import { callExampleEvent } from '../layer/metadata.ts';
 import { hasFunctionUrl, type FunctionUrls } from '../layer/programs.ts';
 
 export type DevCliOptions = Omit<DevServerOptions, 'workDir' | 'watch' | 'log'>;
@@ -59,7 +60,7 @@ export async function devCommand(o: DevCliOptions): Promise<number> {
   log('The AWS CLI and SDK want credentials and a region to sign with (dev checks no signature; any will do):');
   log(`  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${o.region} AWS_REGION=${o.region}\n`);
   for (const spec of server.programs) {
-    const payload = spec.example ?? '{}';
+    const payload = spec.example ?? callExampleEvent(spec) ?? '{}';
     const quoted = `'${payload.replaceAll("'", "'\\''")}'`;
     log(`${spec.name}  (${spec.mode}, timeout ${spec.timeoutSeconds} s, ${spec.memorySizeMb} MB)`);
     if (hasFunctionUrl(spec, functionUrls)) {

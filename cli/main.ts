@@ -75,7 +75,7 @@ layer and one code zip per function (dist/README says what each file is).
 
   dev: {
     usage: `usage: cobolambda dev [--cobol DIR] [--host 127.0.0.1] [--port 3001] [--concurrency 10] [--timeout S]
-                      [--region R] [--env-vars FILE] [--function-urls http|all|none]
+                      [--region R] [--env-vars FILE] [--function-urls http|all|none] [--s3-endpoint URL]
 
 Serves every program as a local Lambda function on the Invoke API, rebuilt when its sources change.
 
@@ -86,6 +86,7 @@ Serves every program as a local Lambda function on the Invoke API, rebuilt when 
   --region R               the functions' region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)
   --env-vars FILE          SAM-style {"Parameters": {...}, "<function>": {...}} environment variables
   --function-urls WHICH    which functions get /fn/<name>/: as deploy's functionUrls (default: cdk.json's, else http)
+  --s3-endpoint URL        S3 endpoint for functions that use S3 (their AWS_ENDPOINT_URL_S3), e.g. a local S3 server
 `,
     options: {
       cobol: { type: 'string', default: 'cobol' },
@@ -96,6 +97,7 @@ Serves every program as a local Lambda function on the Invoke API, rebuilt when 
       region: { type: 'string' },
       'env-vars': { type: 'string' },
       'function-urls': { type: 'string' },
+      's3-endpoint': { type: 'string' },
     },
     async run(values) {
       const urls = str(values['function-urls']);
@@ -113,6 +115,7 @@ Serves every program as a local Lambda function on the Invoke API, rebuilt when 
         region: str(values.region) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
         envVarsFile: str(values['env-vars']),
         functionUrls: urls as 'http' | 'all' | 'none' | undefined,
+        s3Endpoint: str(values['s3-endpoint']),
       });
     },
   },
@@ -157,7 +160,10 @@ cobolambda's settings (-c key=value, or "context" in cdk.json):
   -c functionUrls=http|all|none     Function URLs for http-mode programs, all or none (default: http)
   -c functionUrlAuth=AWS_IAM|NONE   NONE makes the URLs public (default: AWS_IAM: signed requests only)
   -c logRetentionDays=N             CloudWatch retention (default: 30)
+  -c logRemovalPolicy=destroy       delete the log groups with the stack (default: retain: kept)
   -c forceDockerBundling=true       build in Docker even with a local cobc
+  -c toolchainImage=IMAGE           base of the Dockerfiles' toolchain stage (default: public.ecr.aws/docker/library/node:20-bookworm-slim)
+  -c lambdaBaseImage=IMAGE          base of the image for packaging=image (default: public.ecr.aws/lambda/provided:al2023)
 
 Every other option is CDK's own (--profile, --require-approval, --hotswap, ...): see npx cdk deploy --help.
 `,

@@ -14,6 +14,8 @@ import { copyLibraries, detectToolchain, LINKING, runtimeLibraries } from '../la
 import { programMetadata, MetadataError } from '../layer/metadata.ts';
 import { FunctionPool } from './function-pool.ts';
 import { InvokeApi } from './invoke-api.ts';
+import { usesS3 } from '../layer/batch.ts';
+import { s3Environment } from './s3-credentials.ts';
 import type { EventQueueSettings } from './event-queue.ts';
 import { LOCAL_ACCOUNT_ID, type FunctionSettings } from './execution-environment.ts';
 
@@ -31,6 +33,8 @@ export interface DevServerOptions {
   timeoutSeconds?: number;
   /** SAM-style `--env-vars` file: `{ "Parameters": {...}, "<function>": {...} }`. */
   envVarsFile?: string;
+  /** S3 endpoint for functions that use S3 (their AWS_ENDPOINT_URL_S3), e.g. a local S3-compatible server. */
+  s3Endpoint?: string;
   watch: boolean;
   log: (line: string) => void;
   /** Which functions get a Function URL at /fn/<name>/, as deploy decides (cdk.json's `functionUrls`). Default `http`. */
@@ -163,10 +167,16 @@ export class DevServer {
       programDir: binDir,
       memorySizeMb: spec.memorySizeMb,
       timeoutSeconds: this.options.timeoutSeconds ?? spec.timeoutSeconds,
-      environment: { ...spec.environment, ...envVars.Parameters, ...envVars[spec.name] },
+      environment: {
+        ...(usesS3(spec.batch) ? s3Environment(process.env, this.options.s3Endpoint) : {}),
+        ...spec.environment,
+        ...envVars.Parameters,
+        ...envVars[spec.name],
+      },
       region: this.options.region,
       accountId: ACCOUNT_ID,
       functionUrl: hasFunctionUrl(spec, this.options.functionUrls ?? 'http'),
+      lambdaRuntime: spec.runtime,
     };
   }
 

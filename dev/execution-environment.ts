@@ -8,6 +8,8 @@ import { RuntimeApiServer, type InvocationOutcome } from './runtime-api-server.t
 import { killTree, rssKb, treeRssKb } from './process-tree.ts';
 import { LineReader } from './log-lines.ts';
 import { layerNodeForHost } from '../layer/build.ts';
+import { taskRootCommand } from './task-root.ts';
+import type { LambdaRuntime } from '../layer/config-schema.ts';
 
 export interface FunctionSettings {
   name: string;
@@ -22,7 +24,12 @@ export interface FunctionSettings {
   accountId: string;
   /** Served at /fn/<name>/, as deploy gives it a Function URL. */
   functionUrl: boolean;
+  /** How Lambda starts the runtime: `bootstrap` (provided.al2023), or Node with AWS_LAMBDA_EXEC_WRAPPER (nodejs24.x). */
+  lambdaRuntime: LambdaRuntime;
 }
+
+/** What the managed nodejs24.x runtime passes its wrapper after its Node: flags, then its own entry. */
+const MANAGED_NODE_ARGS = ['--expose-gc', '--max-http-header-size', '81920', '/var/runtime/index.mjs'];
 
 /** The account every `dev` function is in. */
 export const LOCAL_ACCOUNT_ID = '123456789012';
@@ -81,7 +88,14 @@ export class ExecutionEnvironment {
     const initError = new Promise<InvocationOutcome>((resolve) =>
       this.api.onInitError((e) => resolve({ kind: 'error', errorType: e.errorType, body: e.body })),
     );
-    const child = spawn(join(s.runtimeDir, 'bootstrap'), [], {
+    // As Lambda starts it: the bootstrap itself, or the exec wrapper given Lambda's Node and arguments.
+    const [command, args] =
+      s.lambdaRuntime === 'nodejs24.x'
+        ? [join(s.runtimeDir, 'exec-wrapper'), [process.env.COBOLAMBDA_NODE ?? layerNodeForHost(), ...MANAGED_NODE_ARGS]]
+        : [join(s.runtimeDir, 'bootstrap'), []];
+    const start = taskRootCommand(command, args, s.programDir);
+    const child = spawn(start.command, start.args, {
+      cwd: start.cwd,
       env: this.lambdaEnvironment(address),
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so resetting the environment takes everything in it and nothing else.
@@ -246,6 +260,9 @@ export class ExecutionEnvironment {
       AWS_DEFAULT_REGION: s.region,
       COBOLAMBDA_PROGRAM_DIR: s.programDir,
       COBOLAMBDA_NODE: process.env.COBOLAMBDA_NODE ?? layerNodeForHost(),
+      ...(s.lambdaRuntime === 'nodejs24.x'
+        ? { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x', AWS_LAMBDA_EXEC_WRAPPER: join(s.runtimeDir, 'exec-wrapper') }
+        : {}),
       ...s.environment,
     };
   }

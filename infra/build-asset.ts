@@ -60,6 +60,8 @@ async function main(): Promise<void> {
       cacheDir: values['cache-dir'],
       // Without a shared stamp (Docker: a container per asset) build only what this asset needs.
       only: values.fingerprint || !program ? undefined : [program],
+      // CDK uploads every asset through S3: the 50 MB direct-upload limit does not apply.
+      upload: 's3',
       log: (line) => process.stderr.write(`${line}\n`),
     });
     if (!result.ok) {

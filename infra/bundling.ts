@@ -15,6 +15,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { discoverPrograms, CONFIG_FILE, type ProgramSpec } from '../layer/programs.ts';
 import { defaultCacheDir } from '../layer/build-cache.ts';
 import { buildIsCurrent, copyAssetPart } from './asset-parts.ts';
+import { findCopybook } from '../layer/copybooks.ts';
 import type { CobolArchitecture, CobolBundlingOptions } from './types.ts';
 
 /**
@@ -73,8 +74,11 @@ export function hostArchitecture(arch: string = process.arch): CobolArchitecture
   return arch === 'arm64' ? 'arm64' : 'x86_64';
 }
 
+/** The architecture a function gets when none is given: x86_64, as Lambda's own default, whatever the host. */
+export const DEFAULT_ARCHITECTURE: CobolArchitecture = 'x86_64';
+
 export function cobolArchitecture(architecture: lambda.Architecture | undefined): CobolArchitecture {
-  if (!architecture) return hostArchitecture();
+  if (!architecture) return DEFAULT_ARCHITECTURE;
   if (architecture.name === lambda.Architecture.ARM_64.name) return 'arm64';
   if (architecture.name === lambda.Architecture.X86_64.name) return 'x86_64';
   throw new Error(`cobolambda builds for x86_64 and arm64, not ${architecture.name}`);
@@ -165,8 +169,10 @@ export function programInputFiles(spec: ProgramSpec): string[] {
       .filter((e) => e.isFile() && COPYBOOK_EXTENSIONS.has(extname(e.name).toLowerCase()))
       .map((e) => join(dir, e.name)),
   );
+  // A call-mode `using` copybook may sit outside the copybook path (a relative path).
+  const using = (spec.using ?? []).flatMap((u) => findCopybook(u.copybook, spec.copybookDirs) ?? []);
   const config = join(cobolDir, CONFIG_FILE);
-  return [spec.source, ...spec.subprograms, ...copybooks, ...(existsSync(config) ? [config] : [])];
+  return [spec.source, ...spec.subprograms, ...copybooks, ...using, ...(existsSync(config) ? [config] : [])];
 }
 
 /** The cobolambda files that shape what a build produces (runtime, layer build, this bundling). */
@@ -175,6 +181,8 @@ export function toolchainInputFiles(root: string = PACKAGE_ROOT): string[] {
   return [
     join(root, 'runtime', 'bootstrap'),
     ...filesIn(join(root, 'runtime'), ts),
+    // Linked into the programs: the fork server, and call mode's caller.
+    ...filesIn(join(root, 'runtime', 'native'), (f) => f.endsWith('.c') || f.endsWith('.h')),
     ...filesIn(join(root, 'layer'), (f) => ts(f) && dirname(f) === join(root, 'layer')),
     join(root, 'layer', 'node', 'package.json'),
     join(root, 'layer', 'node', 'package-lock.json'),
@@ -332,19 +340,29 @@ export class LocalCobolBundler implements ILocalBundling {
 export class CobolBundlingImage extends DockerImage {
   private built?: DockerImage;
 
-  constructor(readonly arch: CobolArchitecture) {
+  /** `toolchainImage`: layer/Dockerfile's TOOLCHAIN_IMAGE build argument, when not its default. */
+  constructor(
+    readonly arch: CobolArchitecture,
+    readonly toolchainImage?: string,
+  ) {
     super(`cobolambda-bundling:${arch}`);
+  }
+
+  private buildArgs(): Record<string, string> {
+    return this.toolchainImage ? { TOOLCHAIN_IMAGE: this.toolchainImage } : {};
   }
 
   /** The `docker build` this image stands for (for messages and tests). */
   buildCommand(): string[] {
-    return ['docker', 'build', '-f', BUNDLING_DOCKERFILE, '--platform', dockerPlatform(this.arch), PACKAGE_ROOT];
+    const args = Object.entries(this.buildArgs()).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
+    return ['docker', 'build', '-f', BUNDLING_DOCKERFILE, '--platform', dockerPlatform(this.arch), ...args, PACKAGE_ROOT];
   }
 
   override run(options: DockerRunOptions = {}): void {
     this.built ??= DockerImage.fromBuild(PACKAGE_ROOT, {
       file: BUNDLING_DOCKERFILE,
       platform: dockerPlatform(this.arch),
+      buildArgs: this.buildArgs(),
     });
     this.built.run(options);
   }
@@ -359,7 +377,7 @@ export function cobolBundlingOptions(
   memo: SynthMemo = synthMemo(),
 ): BundlingOptions {
   return {
-    image: options.image ?? new CobolBundlingImage(arch),
+    image: options.image ?? new CobolBundlingImage(arch, options.toolchainImage),
     platform: dockerPlatform(arch),
     // `--import tsx` resolves from the working directory: cobolambda's own node_modules.
     workingDirectory: IMAGE_PACKAGE_ROOT,

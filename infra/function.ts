@@ -3,7 +3,7 @@
 // /var/task/bin/<name>); the shared CobolRuntimeLayer brings /opt/bootstrap,
 // Node.js and the GnuCOBOL runtime; the handler is the program name.
 import { dirname, resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,6 +12,7 @@ import type { ProgramSpec } from '../layer/programs.ts';
 import { cobolArchitecture, cobolCode, FUNCTION_PROGRAM_DIR, lambdaArchitecture, programsOf, synthMemo, type SynthMemo } from './bundling.ts';
 import { CobolRuntimeLayer } from './runtime-layer.ts';
 import type { CobolFunctionProps } from './types.ts';
+import { grantS3Access } from './s3-access.ts';
 
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
@@ -55,14 +56,14 @@ export function logOnlyRole(scope: Construct, id: string, logGroup: logs.ILogGro
 export function logGroupAndRole(
   scope: Construct,
   id: string,
-  props: Pick<CobolFunctionProps, 'logGroup' | 'logRetention' | 'role'>,
+  props: Pick<CobolFunctionProps, 'logGroup' | 'logRetention' | 'logRemovalPolicy' | 'role'>,
 ): { logGroup: logs.ILogGroup; role: iam.IRole } {
   // The log group exists before the function, so the role can name it.
   const logGroup =
     props.logGroup ??
     new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
   return { logGroup, role: props.role ?? logOnlyRole(scope, `${id}ServiceRole`, logGroup) };
 }
@@ -100,8 +101,20 @@ export class CobolFunction extends lambda.Function {
 
     const { logGroup, role } = logGroupAndRole(scope, id, props);
 
-    const { entry: _entry, cobolDir: _d, logRetention: _r, logGroup: _g, functionUrl, runtimeLayer: _l, extraLayers: _x, bundling, ...rest } =
-      props;
+    const {
+      entry: _entry,
+      cobolDir: _d,
+      logRetention: _r,
+      logGroup: _g,
+      logRemovalPolicy: _p,
+      functionUrl,
+      runtimeLayer: _l,
+      extraLayers: _x,
+      bundling,
+      s3,
+      ephemeralStorageMb,
+      ...rest
+    } = props;
     super(scope, id, {
       ...rest,
       runtime: lambda.Runtime.PROVIDED_AL2023,
@@ -117,6 +130,7 @@ export class CobolFunction extends lambda.Function {
         COBOLAMBDA_PROGRAM_DIR: FUNCTION_PROGRAM_DIR,
       },
       description: props.description ?? programDescription(program),
+      ...((ephemeralStorageMb ?? program.batch?.ephemeralStorageMb) ? { ephemeralStorageSize: Size.mebibytes((ephemeralStorageMb ?? program.batch?.ephemeralStorageMb)!) } : {}),
       role,
       logGroup,
     });
@@ -125,5 +139,6 @@ export class CobolFunction extends lambda.Function {
     this.functionLogGroup = logGroup;
 
     this.url = addCobolFunctionUrl(this, functionUrl);
+    grantS3Access(this, s3 ?? program.batch?.s3);
   }
 }

@@ -12,9 +12,20 @@ import { Construct } from 'constructs';
 import type { ProgramSpec } from '../layer/programs.ts';
 import { cobolArchitecture, lambdaArchitecture, PACKAGE_ROOT, synthMemo } from './bundling.ts';
 import { addCobolFunctionUrl, logGroupAndRole, programDescription, programForEntry } from './function.ts';
-import type { CobolFunctionProps } from './types.ts';
+import type { CobolBaseImages, CobolFunctionProps } from './types.ts';
 
-export type CobolImageFunctionProps = Omit<CobolFunctionProps, 'runtimeLayer' | 'extraLayers' | 'bundling'>;
+export interface CobolImageFunctionProps extends Omit<CobolFunctionProps, 'runtimeLayer' | 'extraLayers' | 'bundling'> {
+  /** The Dockerfile's base images. @default the Dockerfile's own (public.ecr.aws) */
+  readonly baseImages?: CobolBaseImages;
+}
+
+/** The root Dockerfile's build arguments for `baseImages` (only those given). */
+export function baseImageBuildArgs(images: CobolBaseImages = {}): Record<string, string> {
+  return {
+    ...(images.toolchain ? { TOOLCHAIN_IMAGE: images.toolchain } : {}),
+    ...(images.lambdaBase ? { LAMBDA_BASE_IMAGE: images.lambdaBase } : {}),
+  };
+}
 
 /** Files the image build never needs; keeps the asset fingerprint fast and stable. */
 export const IMAGE_EXCLUDE = ['**/node_modules', '.git', 'cdk.out', 'dist', 'bench', 'test', '**/*.test.ts'];
@@ -34,14 +45,14 @@ export class CobolImageFunction extends lambda.DockerImageFunction {
     }
     const arch = cobolArchitecture(props.architecture);
     const { logGroup, role } = logGroupAndRole(scope, id, props);
-    const { entry: _e, cobolDir: _d, logRetention: _r, logGroup: _g, functionUrl, ...rest } = props;
+    const { entry: _e, cobolDir: _d, logRetention: _r, logGroup: _g, logRemovalPolicy: _p, functionUrl, baseImages, ...rest } = props;
     super(scope, id, {
       ...rest,
       code: lambda.DockerImageCode.fromImageAsset(PACKAGE_ROOT, {
         file: 'Dockerfile',
         cmd: [program.name],
         platform: arch === 'arm64' ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
-        buildArgs: { COBOL_DIR: cobolDir.split(sep).join('/') },
+        buildArgs: { COBOL_DIR: cobolDir.split(sep).join('/'), ...baseImageBuildArgs(baseImages) },
         exclude: IMAGE_EXCLUDE,
         ignoreMode: IgnoreMode.DOCKER,
       }),

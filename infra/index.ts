@@ -1,14 +1,15 @@
 // cobolambda's CDK constructs. A CDK app of your own can use them directly:
 //   new CobolFunction(this, 'Payroll', { entry: 'cobol/payroll.cbl' })
 import { resolve } from 'node:path';
-import type { App } from 'aws-cdk-lib';
+import { RemovalPolicy, type App } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { programsOf, synthMemo } from './bundling.ts';
 import { CobolambdaStack, readContext } from './stack.ts';
 import { planStacks } from './stack-plan.ts';
 
 export { CobolFunction, logOnlyRole, programForEntry, DEFAULT_LOG_RETENTION } from './function.ts';
-export { CobolImageFunction } from './image-function.ts';
+export { CobolImageFunction, baseImageBuildArgs } from './image-function.ts';
+export type { CobolImageFunctionProps } from './image-function.ts';
 export { CobolRuntimeLayer } from './runtime-layer.ts';
 export { CobolambdaStack, readContext, pascalCase } from './stack.ts';
 export type { CobolambdaStackProps, CobolambdaContext, FunctionUrls } from './stack.ts';
@@ -43,7 +44,9 @@ export function createStacks(app: App): CobolambdaStack[] {
         functionUrls: ctx.functionUrls,
         functionUrlAuth: ctx.functionUrlAuth,
         logRetention: ctx.logRetentionDays as logs.RetentionDays,
+        logRemovalPolicy: ctx.logRemovalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
         bundling: { forceDocker: ctx.forceDockerBundling },
+        baseImages: { toolchain: ctx.toolchainImage, lambdaBase: ctx.lambdaBaseImage },
         // Account and region come from the CLI's credentials/profile (environment-agnostic otherwise).
         env:
           process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION

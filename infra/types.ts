@@ -1,12 +1,30 @@
 // Props of the cobolambda constructs. Kept apart from the constructs, as
 // aws-cdk-lib's aws-lambda-nodejs keeps its `types.ts`.
-import type { DockerImage } from 'aws-cdk-lib';
+import type { DockerImage, RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 
 /** The two Lambda architectures, spelled as the build spells them. */
 export type CobolArchitecture = 'x86_64' | 'arm64';
+
+/**
+ * The base images the Dockerfiles build on, as build arguments: the same images
+ * from a registry mirror, say. Unset, each Dockerfile's default.
+ */
+export interface CobolBaseImages {
+  /**
+   * The toolchain stage of layer/Dockerfile and the root Dockerfile (`TOOLCHAIN_IMAGE`):
+   * Debian 12 with Node.js 20+ and npm.
+   * @default public.ecr.aws/docker/library/node:20-bookworm-slim
+   */
+  readonly toolchain?: string;
+  /**
+   * The last stage of the root Dockerfile (`LAMBDA_BASE_IMAGE`): what Lambda runs.
+   * @default public.ecr.aws/lambda/provided:al2023
+   */
+  readonly lambdaBase?: string;
+}
 
 /** How an asset is built. Local first; Docker when the local toolchain cannot make a Lambda binary. */
 export interface CobolBundlingOptions {
@@ -22,6 +40,11 @@ export interface CobolBundlingOptions {
    */
   readonly image?: DockerImage;
   /**
+   * The toolchain base image of layer/Dockerfile when `image` is not given.
+   * @default public.ecr.aws/docker/library/node:20-bookworm-slim
+   */
+  readonly toolchainImage?: string;
+  /**
    * Where progress lines of the build go.
    * @default process.stderr
    */
@@ -34,7 +57,7 @@ export interface CobolRuntimeLayerProps {
    * carries is the one those programs need).
    */
   readonly cobolDir: string;
-  /** @default the host's architecture */
+  /** @default lambda.Architecture.X86_64 */
   readonly architecture?: lambda.Architecture;
   readonly bundling?: CobolBundlingOptions;
 }
@@ -76,7 +99,11 @@ export interface CobolFunctionProps
    * @default `memorySizeMb` from cobolambda.json, else 256
    */
   readonly memorySize?: number;
-  /** @default the host's architecture (x86_64 on an Intel/AMD machine, arm64 on Graviton/Apple silicon) */
+  /**
+   * x86_64 unless set, whatever machine runs synth: the same app deploys the same
+   * from a laptop and from CI (another CPU than the host's is built in Docker).
+   * @default lambda.Architecture.X86_64
+   */
   readonly architecture?: lambda.Architecture;
   /**
    * Environment variables, merged over the program's `environment` in
@@ -92,6 +119,13 @@ export interface CobolFunctionProps
   /** Use this log group instead of creating one; the role may write to it only. */
   readonly logGroup?: logs.ILogGroup;
   /**
+   * What happens to the log group the construct creates when it leaves the stack
+   * (`cdk destroy`, say). Kept, as CDK keeps log groups by default: logs outlive
+   * the function. `RemovalPolicy.DESTROY` deletes them with the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
    * Add a Function URL. `true` means `AWS_IAM` auth.
    * @default no Function URL
    */
@@ -104,4 +138,16 @@ export interface CobolFunctionProps
   /** Extra layers after the runtime layer (at most 4: Lambda allows 5). */
   readonly extraLayers?: ILayerVersion[];
   readonly bundling?: CobolBundlingOptions;
+  /**
+   * S3 the function may use (batch mode): `bucket` or `bucket/prefix` entries;
+   * `read` grants s3:GetObject, `write` s3:PutObject and s3:AbortMultipartUpload,
+   * on the objects under each, nothing else.
+   * @default `s3` of the program in cobolambda.json, else none
+   */
+  readonly s3?: { readonly read?: string[]; readonly write?: string[] };
+  /**
+   * /tmp size in MB (512–10240), where batch mode puts the program's files.
+   * @default `ephemeralStorageMb` of the program in cobolambda.json, else Lambda's 512
+   */
+  readonly ephemeralStorageMb?: number;
 }

@@ -40,11 +40,12 @@ export interface KeyInputs {
  * COPY (by content), its flags, its name, and the toolchain. The copybook
  * folders enter by their place relative to the source, so a moved project keeps its cache.
  */
-export function compileKey(spec: ProgramSpec, inputs: KeyInputs): string {
+export function compileKey(spec: ProgramSpec, inputs: KeyInputs, extraParts: string[] = []): string {
   const h = createHash('sha256');
   const home = dirname(spec.source);
   const args = cobcArgs(spec).map((a) => (a.startsWith('/') ? relativeTo(home, a) : a));
   h.update(JSON.stringify({ v: 3, ...inputs, args, name: spec.name }));
+  for (const part of extraParts) h.update(`\0call:${part}\0`);
   for (const src of [spec.source, ...spec.subprograms]) {
     h.update(`\0source:${basename(src)}\0`);
     h.update(readFileSync(src));

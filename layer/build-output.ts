@@ -8,10 +8,11 @@ import type { CompileResult } from './compile.ts';
 import { MetadataError, programMetadata } from './metadata.ts';
 import type { ProgramSpec } from './programs.ts';
 import type { LambdaArch, LinkStrategy } from './toolchain.ts';
+import { LAMBDA_DIRECT_UPLOAD_LIMIT } from './upload-limits.ts';
 import { writeDeterministicZip, writeZipOf } from './zip.ts';
 
-/** Lambda's limits: direct zip upload, and function plus all layers unzipped. */
-export const LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024;
+/** Lambda's limits: direct zip upload (upload-limits.ts), and function plus all layers unzipped. */
+export const LAMBDA_ZIP_LIMIT = LAMBDA_DIRECT_UPLOAD_LIMIT;
 export const LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024;
 
 export const fmtMb = (n: number): string => `${(n / 1024 / 1024).toFixed(2)} MB`;
@@ -105,11 +106,11 @@ export function markElfChecked(p: ProgramResult): void {
 export async function writeProgramsLayer(dir: string, zip: string, runtimeUnzipped: number): Promise<{ layer?: LayerResult; error?: string }> {
   const z = await writeDeterministicZip(dir, zip);
   const total = z.unzippedBytes + runtimeUnzipped;
-  if (total > LAMBDA_UNZIPPED_LIMIT || z.zippedBytes > LAMBDA_ZIP_LIMIT) {
+  if (total > LAMBDA_UNZIPPED_LIMIT) {
     return {
       error:
         `the programs layer would unzip to ${fmtMb(z.unzippedBytes)} (${fmtMb(total)} with the runtime layer, zipped ${fmtMb(z.zippedBytes)}), ` +
-        `over Lambda's ${fmtMb(LAMBDA_UNZIPPED_LIMIT)} for a function and its layers (${fmtMb(LAMBDA_ZIP_LIMIT)} zipped for a direct upload): ` +
+        `over Lambda's ${fmtMb(LAMBDA_UNZIPPED_LIMIT)} for a function and its layers: ` +
         `not written. Deploy uses functions/<name>.zip, one per function; for a layer, build fewer programs (--only NAME,...)`,
     };
   }

@@ -19,10 +19,10 @@ import { discoverPrograms, type ProgramSpec } from './programs.ts';
 import { progressReporter } from './progress.ts';
 import { assertArch, copyLibraries, detectToolchain, hostLambdaArch, LINKING, runtimeLibraries, type LambdaArch, type LinkStrategy } from './toolchain.ts';
 import { contentsFingerprintFile, writeDeterministicZip } from './zip.ts';
+import { directUploadWarnings, type ZipUpload } from './upload-limits.ts';
 import {
   fmtMb,
   LAMBDA_UNZIPPED_LIMIT,
-  LAMBDA_ZIP_LIMIT,
   finishProgram,
   markElfChecked,
   needsElfCheck,
@@ -67,6 +67,8 @@ export interface BuildOptions {
   programsLayer?: boolean;
   /** Where the progress line goes (redrawn when it is a terminal); default process.stderr. */
   progressStream?: NodeJS.WriteStream;
+  /** How the zips reach Lambda: `direct` warns about the 50 MB direct-upload limit; `s3` (CDK assets) does not. Default `direct`. */
+  upload?: ZipUpload;
 }
 
 export interface BuildResult {
@@ -83,6 +85,8 @@ export interface BuildResult {
   layers: LayerResult[];
   /** Why the build is not ok (compile failures, ELF check, limits), one line each. */
   errors: string[];
+  /** What the build did but you should know (a zip over the direct-upload limit). */
+  warnings: string[];
 }
 
 export class BuildError extends Error {
@@ -201,9 +205,6 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   if (errors.length === 0) {
     const z = await runtimeZip;
     layers.push({ name: 'runtime', zip: runtimeLayerZip, zippedBytes: z.zippedBytes, unzippedBytes: z.unzippedBytes });
-    if (z.zippedBytes > LAMBDA_ZIP_LIMIT) {
-      errors.push(`runtime layer zip is ${fmtMb(z.zippedBytes)}, over Lambda's ${fmtMb(LAMBDA_ZIP_LIMIT)} direct-upload limit`);
-    }
     for (const p of programs) {
       if (p.unzippedBytes! + z.unzippedBytes > LAMBDA_UNZIPPED_LIMIT) {
         errors.push(`function ${p.name} unzips to ${fmtMb(p.unzippedBytes! + z.unzippedBytes)} with the runtime layer, over Lambda's ${fmtMb(LAMBDA_UNZIPPED_LIMIT)}`);
@@ -228,11 +229,19 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   }
   writeDistReadme(outDir, { programs, layers, ok: errors.length === 0, arch, linking });
 
+  const warnings = directUploadWarnings(
+    [
+      ...layers.map((l) => ({ what: `${l.name} layer`, file: l.zip, zippedBytes: l.zippedBytes })),
+      ...programs.filter((p) => p.zip).map((p) => ({ what: `function ${p.name}`, file: p.zip!, zippedBytes: p.zipBytes! })),
+    ],
+    options.upload ?? 'direct',
+  );
   log(summary(programs, layers));
+  for (const w of warnings) log(`warning: ${w}`);
   for (const e of errors) log(`error: ${e}`);
   const shown = relative(process.cwd(), outDir);
   log(errors.length === 0 ? `build ok: ${shown.startsWith('..') ? outDir : shown || '.'}/README says what each file is` : 'build FAILED');
-  return { ok: errors.length === 0, runtimeLayerDir, programsLayerDir, runtimeLayerZip, functionsDir, programsLayerZip, programs, layers, errors };
+  return { ok: errors.length === 0, runtimeLayerDir, programsLayerDir, runtimeLayerZip, functionsDir, programsLayerZip, programs, layers, errors, warnings };
 }
 
 export function indent(text: string): string {

@@ -8,6 +8,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { FORK_SERVER_SOURCES, NATIVE_INCLUDE_DIR } from '../runtime/native/build-spawn-helper.ts';
 import { cachePath, cobcArgs, compileKey, defaultCacheDir, placeFromCache, storeInCache } from './build-cache.ts';
 import { forkServerFingerprint, renameGeneratedMain } from './fork-server.ts';
+import { CALL_DRIVER_SOURCE, callKeyParts, writeCallStub } from './call-driver.ts';
 import type { ProgramSpec } from './programs.ts';
 import { assertArch, detectToolchain, hostLambdaArch, LINKING, linkSettings, type LambdaArch, type LinkStrategy, type Toolchain } from './toolchain.ts';
 
@@ -99,7 +100,7 @@ export async function compileProgram(spec: ProgramSpec, binDir: string | undefin
   const linking = options.linking ?? LINKING;
   const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
   const { link, inputs } = await keyInputs(linking, cacheDir);
-  const key = compileKey(spec, inputs);
+  const key = compileKey(spec, inputs, callKeyParts(spec));
   const cachedBinary = cachePath(cacheDir, 'programs', `${spec.name}-${key}`);
   const binary = binDir ? join(resolve(binDir), spec.name) : cachedBinary;
   const done = (cached: boolean, messages: string): CompileResult => {
@@ -114,11 +115,13 @@ export async function compileProgram(spec: ProgramSpec, binDir: string | undefin
   mkdirSync(work, { recursive: true });
   const cwd = dirname(spec.source);
   const messages: string[] = [];
+  // A call-mode program is a subprogram: cobc makes no main() for it; the call driver is its caller.
+  const call = spec.mode === 'call';
   try {
     const cFiles: string[] = [];
     for (const [i, src] of [spec.source, ...spec.subprograms].entries()) {
       const cFile = join(work, `${i}-${basename(src, extname(src))}.c`);
-      const r = await execa('cobc', ['-C', ...(i === 0 ? ['-x'] : []), ...cobcArgs(spec), '-o', cFile, relative(cwd, src) || src], {
+      const r = await execa('cobc', ['-C', ...(i === 0 && !call ? ['-x'] : []), ...cobcArgs(spec), '-o', cFile, relative(cwd, src) || src], {
         cwd,
         reject: false,
         all: true,
@@ -127,11 +130,15 @@ export async function compileProgram(spec: ProgramSpec, binDir: string | undefin
       if (r.all?.trim()) messages.push(absolutizeMessages(r.all, cwd));
       if (r.exitCode !== 0) return failed(messages.join('\n') || `cobc failed on ${src}`);
       pinModuleDate(cFile);
-      if (i === 0) writeFileSync(cFile, renameGeneratedMain(readFileSync(cFile, 'utf8'), cFile));
+      if (i === 0 && call) {
+        const stub = await writeCallStub(spec, cobcArgs(spec), cwd, relative(cwd, src) || src, work);
+        if (!stub.ok) return failed([...messages, stub.messages].join('\n'));
+        cFiles.push(stub.file);
+      } else if (i === 0) writeFileSync(cFile, renameGeneratedMain(readFileSync(cFile, 'utf8'), cFile));
       cFiles.push(cFile);
     }
     const out = join(work, spec.name);
-    const r = await execa('cobc', ['-x', ...cobcArgs(spec), ...link.args, '-Q', '-Wl,--build-id=none', '-o', out, ...cFiles.map((f) => basename(f)), ...objects], {
+    const r = await execa('cobc', ['-x', ...cobcArgs(spec), ...link.args, '-Q', '-Wl,--build-id=none', '-o', out, ...cFiles.map((f) => basename(f)), ...objects, ...(call ? [CALL_DRIVER_SOURCE] : [])], {
       cwd: work,
       reject: false,
       all: true,

@@ -7,8 +7,16 @@ import { FIELD_ENCODINGS, TEXT_ENCODINGS } from '../runtime/src/codecs/copybook/
 
 const Ajv = AjvModule.default ?? AjvModule;
 
+/**
+ * The Lambda runtime a function is deployed on: provided.al2023 with Node.js in the runtime
+ * layer (the default), or the managed nodejs24.x, whose Node runs the same bootstrap through
+ * AWS_LAMBDA_EXEC_WRAPPER so the layer need not carry a Node of its own.
+ */
+export const LAMBDA_RUNTIMES = ['provided.al2023', 'nodejs24.x'] as const;
+export type LambdaRuntime = (typeof LAMBDA_RUNTIMES)[number];
+
 /** The I/O modes (programs.ts's IoMode): a new mode is added here. */
-export const IO_MODES = ['raw', 'lines', 'record', 'http'] as const;
+export const IO_MODES = ['raw', 'lines', 'record', 'http', 'call', 'batch'] as const;
 
 const COPYBOOK_REFERENCE = {
   description: 'a copybook file name, or {"copybook": "name.cpy", "record": "RECORD-NAME", "replacing": {":TAG:": "CUST"}}',
@@ -40,6 +48,7 @@ const PROGRAM_PROPERTIES: Record<string, object> = {
   memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240 },
   environment: stringMap,
   example: { type: 'string' },
+  runtime: { enum: [...LAMBDA_RUNTIMES] },
   // record mode (and the record codec of call and batch modes)
   input: COPYBOOK_REFERENCE,
   output: COPYBOOK_REFERENCE,
@@ -55,7 +64,7 @@ const PROGRAM_PROPERTIES: Record<string, object> = {
     },
   },
   // call mode
-  using: { type: 'array', items: COPYBOOK_REFERENCE },
+  using: { type: 'array', minItems: 1, items: COPYBOOK_REFERENCE },
   // batch mode
   files: {
     type: 'object',
@@ -73,6 +82,7 @@ const PROGRAM_PROPERTIES: Record<string, object> = {
 /** Keys a mode cannot do without. */
 const MODE_REQUIRES: Record<string, string[]> = {
   record: ['input', 'output'],
+  call: ['using'],
 };
 
 const SCHEMA = {
@@ -166,6 +176,8 @@ function describe(e: ErrorObject, config: unknown): string {
       return `${at} needs "${String(p.missingProperty)}"${e.instancePath.split('/').length === 3 ? ` in mode ${JSON.stringify((valueAt(config, e.instancePath) as { mode?: unknown })?.mode)}` : ''}`;
     case 'type':
       return `${at} is ${value}; expected ${p.type === 'object' ? 'an object' : p.type === 'array' ? 'an array' : p.type === 'integer' ? 'a whole number' : `a ${String(p.type)}`}`;
+    case 'minItems':
+      return `${at} is ${value}; expected at least ${String(p.limit)} ${p.limit === 1 ? 'entry' : 'entries'}`;
     case 'minimum':
     case 'maximum':
       return `${at} is ${value}; expected a whole number from ${minMax(e.schemaPath, 'minimum')} to ${minMax(e.schemaPath, 'maximum')}`;

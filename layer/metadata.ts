@@ -1,5 +1,5 @@
-// The metadata the runtime reads for a program: its mode and, in record mode,
-// the copybook layouts parsed at build time so the runtime never parses COBOL.
+// The metadata the runtime reads for a program: its mode and, in record and call
+// mode, the copybook layouts parsed at build time so the runtime never parses COBOL.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CONFIG_FILE, type CopybookReference, type ProgramSpec } from './programs.ts';
@@ -7,18 +7,19 @@ import { applyRecordSettings, RecordSettingsError } from '../runtime/src/codecs/
 import type { RecordCodecOptions } from '../runtime/src/codecs/record.ts';
 import { stdioFiles, type StdioFile } from './record-files.ts';
 import type { ProgramMetadata } from '../runtime/src/codecs/index.ts';
-import { parseCopybook, dialectForStd, CopybookError, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
+import { parseCopybook, dialectForStd, CopybookError, decodeRecord, encodeRecord, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { findCopybook, formatAtCopy, initialSourceFormat } from './copybooks.ts';
+import { batchMetadata } from './batch.ts';
 
 export class MetadataError extends Error {
   override name = 'MetadataError';
 }
 
-function loadLayout(spec: ProgramSpec, reference: CopybookReference, role: 'input' | 'output'): RecordLayout {
+function loadLayout(spec: ProgramSpec, reference: CopybookReference, role: string): RecordLayout {
   const { copybook } = reference;
   const file = findCopybook(copybook, spec.copybookDirs);
   if (!file) {
-    throw new MetadataError(`${spec.source}: record mode ${role} copybook ${copybook} not found in ${spec.copybookDirs.join(', ')}`);
+    throw new MetadataError(`${spec.source}: ${role} copybook ${copybook} not found in ${spec.copybookDirs.join(', ')}`);
   }
   try {
     return parseCopybook(readFileSync(file, 'latin1'), {
@@ -44,12 +45,38 @@ export function programMetadata(spec: ProgramSpec): ProgramMetadata {
   if (spec.configError) throw new MetadataError(spec.configError);
   const meta: ProgramMetadata = { name: spec.name, mode: spec.mode };
   if (spec.mode === 'record') {
-    const [input, output] = configured(spec, [loadLayout(spec, spec.input!, 'input'), loadLayout(spec, spec.output!, 'output')]);
+    const [input, output] = configured(spec, [loadLayout(spec, spec.input!, 'record mode input'), loadLayout(spec, spec.output!, 'record mode output')]);
     meta.input = input;
     meta.output = output;
     meta.record = recordFraming(spec, input!, output!);
   }
+  if (spec.mode === 'call') meta.using = usingLayouts(spec);
+  if (spec.batch) meta.batch = batchMetadata(spec.batch, spec.cobcFlags, (copybook, role) => loadLayout(spec, typeof copybook === 'string' ? { copybook } : copybook, role));
   return meta;
+}
+
+/** call mode: the layouts of the parameters, one per `using` copybook in order, with the record settings applied. */
+export function usingLayouts(spec: ProgramSpec): RecordLayout[] {
+  return configured(
+    spec,
+    (spec.using ?? []).map((reference, i) => loadLayout(spec, reference, `call mode parameter ${i + 1} (using)`)),
+  );
+}
+
+/**
+ * A payload to try a call-mode program with, when `example` does not give one:
+ * each parameter as the copybook leaves it (its VALUEs, else spaces and zeros).
+ */
+export function callExampleEvent(spec: ProgramSpec): string | undefined {
+  if (spec.mode !== 'call') return undefined;
+  try {
+    const parameters = usingLayouts(spec).map((layout) => decodeRecord(layout, encodeRecord(layout, {})));
+    return JSON.stringify(parameters.length === 1 ? parameters[0] : parameters);
+  } catch (err) {
+    // The build reports a copybook it cannot read; there is just no example then.
+    if (err instanceof MetadataError) return undefined;
+    throw err;
+  }
 }
 
 /**

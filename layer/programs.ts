@@ -2,13 +2,14 @@
 // through `discoverPrograms`, so a program means the same thing everywhere.
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { batchSpec, type BatchSettings, type BatchSpec } from './batch.ts';
 import type { RecordSettings } from '../runtime/src/codecs/copybook/record-settings.ts';
-import { configProblems, IO_MODES } from './config-schema.ts';
+import { configProblems, IO_MODES, type LambdaRuntime } from './config-schema.ts';
 
 export type IoMode = (typeof IO_MODES)[number];
 
 /** Per-program settings a user may put in `cobol/cobolambda.json` under `programs.<name>`. */
-export interface ProgramSettings {
+export interface ProgramSettings extends BatchSettings {
   /** cobc dialect, passed as `-std=<std>` (e.g. `ibm`, `mf`, `default`). */
   std?: string;
   /** Extra cobc flags, appended after cobolambda's own. */
@@ -18,6 +19,8 @@ export interface ProgramSettings {
   /** record mode: input and output copybooks (file names found on the copybook path), or references with options. */
   input?: string | CopybookReference;
   output?: string | CopybookReference;
+  /** call mode: one copybook per parameter of PROCEDURE DIVISION USING, in order (found as record mode finds its copybooks). */
+  using?: Array<string | CopybookReference>;
   /** Function settings used by `dev` and deploy. */
   timeoutSeconds?: number;
   memorySizeMb?: number;
@@ -26,6 +29,8 @@ export interface ProgramSettings {
   subprograms?: string[];
   /** A payload to try the function with; `dev` prints it in its example commands. */
   example?: string;
+  /** `provided.al2023` (default) or `nodejs24.x` (Lambda's Node runs the bootstrap; the layer has no Node). */
+  runtime?: LambdaRuntime;
   /** record mode: how text fields are JSON strings, per-field overrides, REDEFINES chosen by a discriminator. */
   encoding?: RecordSettings['encoding'];
   fields?: RecordSettings['fields'];
@@ -62,10 +67,15 @@ export interface ProgramSpec {
   mode: IoMode;
   input?: CopybookReference;
   output?: CopybookReference;
+  /** call mode: the copybooks of the parameters, in USING order. */
+  using?: CopybookReference[];
   timeoutSeconds: number;
   memorySizeMb: number;
   environment: Record<string, string>;
   example?: string;
+  /** batch mode: files by DD name, RETURN-CODE limit, S3 access. */
+  batch?: BatchSpec;
+  runtime: LambdaRuntime;
   /** record mode: settings applied to the input and output layouts. */
   record: RecordSettings;
   /**
@@ -198,7 +208,14 @@ export function discoverPrograms(cobolDir: string, options: DiscoveryOptions = {
     }
     let copybookDirs = copybookPaths.get(folder);
     if (!copybookDirs) copybookPaths.set(folder, (copybookDirs = copybookPath(dir, folder)));
-    const spec = toSpec(name, group, source, settingsByName[name] ?? {}, dir, copybookDirs);
+    let spec: ProgramSpec;
+    try {
+      spec = toSpec(name, group, source, settingsByName[name] ?? {}, dir, copybookDirs);
+    } catch (err) {
+      // A setting the schema cannot judge alone (batch files): as for schema problems, dev keeps going.
+      if (!(err instanceof ProgramDiscoveryError) || !options.keepGoing) throw err;
+      spec = { ...toSpec(name, group, source, {}, dir, copybookDirs), configError: err.message };
+    }
     const configError = invalid.get(name);
     programs.push(configError ? { ...spec, configError: configError.join('\n') } : spec);
   }
@@ -266,6 +283,7 @@ function toSpec(
 ): ProgramSpec {
   // Shapes and ranges are checked by the schema (config-schema.ts) before this.
   const mode = settings.mode ?? 'raw';
+  const where = `${join(dir, CONFIG_FILE)}: programs.${name}`;
   const timeoutSeconds = settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const memorySizeMb = settings.memorySizeMb ?? DEFAULT_MEMORY_MB;
   return {
@@ -279,15 +297,20 @@ function toSpec(
     mode,
     input: settings.input === undefined ? undefined : copybookReference(settings.input),
     output: settings.output === undefined ? undefined : copybookReference(settings.output),
+    using: settings.using?.map(copybookReference),
     timeoutSeconds,
     memorySizeMb,
     environment: settings.environment ?? {},
     example: settings.example,
+    runtime: settings.runtime ?? 'provided.al2023',
     record: {
       ...(settings.encoding ? { encoding: settings.encoding } : {}),
       ...(settings.fields ? { fields: settings.fields } : {}),
       ...(settings.redefines ? { redefines: settings.redefines } : {}),
     },
+    ...(mode === 'batch'
+      ? { batch: batchSpec(settings, settings.environment ?? {}, (path, message) => { throw new ProgramDiscoveryError(`${where}.${path}: ${message}`); }) }
+      : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { compileTestProgram, tempDir } from './support/cobc.ts';
 import { buildSpawnHelper } from '../runtime/native/build-spawn-helper.ts';
 import { configureSpawn, runProgram, spawnPath, type RunRequest } from '../runtime/src/program-runner.ts';
-import { canServeForks } from '../runtime/src/fork-server-note.ts';
+import { canServeForks } from '../runtime/src/spawn/fork-server-note.ts';
 import { StderrLog } from '../runtime/src/stderr-log.ts';
 import { processTree } from '../dev/process-tree.ts';
 import { errorBody, startBootstrap } from './support/runtime-harness.ts';
@@ -44,7 +44,7 @@ function programProcesses(): Array<{ pid: number; ppid: number }> {
 let helperFile: string;
 beforeAll(async () => {
   helperFile = await buildSpawnHelper(join(tempDir('fork-helper'), 'spawn-helper'));
-  for (const source of ['echo.cbl', 'context.cbl', 'fail.cbl', 'counter.cbl', 'nostdin.cbl']) compileTestProgram(source, dir);
+  for (const source of ['echo.cbl', 'context.cbl', 'fail.cbl', 'counter.cbl', 'nostdin.cbl', 'whoami.cbl']) compileTestProgram(source, dir);
   compileTestProgram('echo.cbl', dir, 'plainecho', { forkServer: false });
   configureSpawn({ mode: 'fork-server', helperFile });
 });
@@ -210,6 +210,28 @@ describe('when the fork server is not to be trusted', () => {
     expect(out).toEqual({ kind: 'interrupted', message: 'fork server exited (SIGKILL)' });
     expect(await runProgram(request('fail', 'ok'))).toMatchObject({ kind: 'exited', code: 0 });
     expect(spawnPath(file('fail'))).toBe('native');
+  });
+
+  it('a fork server that dies with a request in flight: the program may have started, so it is reported, never run again', async () => {
+    expect(await runProgram(request('echo', 'warm\n'))).toMatchObject({ kind: 'exited', code: 0 });
+    const server = programProcesses().find((p) => p.ppid === process.pid && readFileSync(`/proc/${p.pid}/cmdline`, 'utf8') === `${file('echo')}\0`)!;
+    // Stopped, it holds the request unread; killed, the runtime cannot know how far it got.
+    process.kill(server.pid, 'SIGSTOP');
+    const pending = runProgram(request('echo', 'once\n'));
+    await new Promise((r) => setImmediate(r));
+    process.kill(server.pid, 'SIGKILL');
+    expect(await pending).toEqual({ kind: 'interrupted', message: 'fork server exited (SIGKILL)' });
+    expect(await runProgram(request('echo', 'next\n'))).toEqual({ kind: 'exited', code: 0, stdout: Buffer.from('next\n') });
+    configureSpawn({ mode: 'fork-server', helperFile });
+  });
+
+  it('settings libcob reads at start outside COB_* (the user name) are the invocation’s, not the server’s', async () => {
+    const env = (user: string) => ({ PATH: '/usr/bin:/bin', USERNAME: user });
+    expect(await runProgram(request('whoami', '', { env: env('server') }))).toMatchObject({ stdout: Buffer.from('user=server\ntmpdir=\n') });
+    expect(await runProgram(request('whoami', '', { env: env('second') }))).toMatchObject({ stdout: Buffer.from('user=second\ntmpdir=\n') });
+    // Per-invocation variables are the invocation's own, whichever way it starts.
+    const out = await runProgram(request('context', '', { env: { PATH: '/usr/bin:/bin' }, invocationEnv: { AWS_REQUEST_ID: 'own', PATH: '/bin' } }));
+    expect(out).toMatchObject({ stdout: Buffer.from('request=own\ndeadline=\ntrace=\narn=\napi=\n') });
   });
 
   // COB_RUNTIME_CONFIG naming a missing file makes cob_init fail, in a server and in an exec'd program alike.

@@ -65,7 +65,7 @@ describe('the local-or-Docker decision', () => {
   });
 });
 
-describe('the Docker fallback (never run here)', () => {
+describe('the Docker fallback (test/docker.test.ts runs it through podman)', () => {
   it('tryBundle declines with a clear message when PATH has no cobc, and runs nothing', () => {
     const dir = cobolDir();
     const out = mkdtempSync(join(tmpdir(), 'cobolambda-out-'));
@@ -135,21 +135,53 @@ describe('the Dockerfiles', () => {
   const layerFile = readFileSync(join(PACKAGE_ROOT, 'layer', 'Dockerfile'), 'utf8');
   const rootFile = readFileSync(join(PACKAGE_ROOT, 'Dockerfile'), 'utf8');
   const toolchain = (text: string) => text.slice(text.indexOf('FROM '), text.indexOf('COPY infra infra'));
+  const TOOLCHAIN_ARG = 'ARG TOOLCHAIN_IMAGE=public.ecr.aws/docker/library/node:20-bookworm-slim\n';
 
   it('share one toolchain stage, so the image path builds what bundling builds', () => {
     expect(toolchain(layerFile).length).toBeGreaterThan(100);
     expect(toolchain(rootFile)).toBe(toolchain(layerFile));
+    expect(toolchain(layerFile)).toMatch(/^FROM \$\{TOOLCHAIN_IMAGE\} AS toolchain\n/);
   });
 
-  it('root: provided.al2023 base, both layers under /opt, bootstrap where the base image starts it, CMD = handler', () => {
+  it('take their base images as build arguments (ARG before FROM), defaults unchanged', () => {
+    for (const text of [layerFile, rootFile]) {
+      expect(text.indexOf(TOOLCHAIN_ARG)).toBeGreaterThan(-1);
+      expect(text.indexOf(TOOLCHAIN_ARG)).toBeLessThan(text.indexOf('FROM '));
+      // Every FROM names an argument or an earlier stage: no image is pinned past the arguments.
+      for (const from of text.match(/^FROM .*/gm)!) expect(from).toMatch(/^FROM (\$\{[A-Z_]+\}|toolchain)( AS \w+)?$/);
+    }
+    expect(rootFile).toContain('ARG LAMBDA_BASE_IMAGE=public.ecr.aws/lambda/provided:al2023\n');
+  });
+
+  it('root: Lambda base last, both layers under /opt, bootstrap where the base image starts it, CMD = handler', () => {
     const final = rootFile.slice(rootFile.lastIndexOf('\nFROM '));
-    expect(final).toMatch(/^\nFROM public\.ecr\.aws\/lambda\/provided:al2023\n/);
+    expect(final).toMatch(/^\nFROM \$\{LAMBDA_BASE_IMAGE\}\n/);
     expect(final).toContain('COPY --from=build /out/runtime/ /opt/');
     expect(final).toContain('COPY --from=build /out/programs/ /opt/');
-    expect(final).toMatch(/COPY --chmod=755 <<'SH' \/var\/runtime\/bootstrap\n#!\/bin\/sh\nexec \/opt\/bootstrap\nSH\n/);
+    expect(final).toContain('COPY --from=build /out/var-runtime-bootstrap /var/runtime/bootstrap');
+    // The last stage only copies: nothing runs on the Lambda base image (no emulation for arm64 there).
+    expect(final).not.toMatch(/^RUN /m);
+    expect(rootFile).toContain(`RUN printf '#!/bin/sh\\nexec /opt/bootstrap\\n' > /out/var-runtime-bootstrap`);
     expect(final).toContain('ENV COBOLAMBDA_PROGRAM_DIR=/opt/bin');
     expect(final).toMatch(/\nCMD \["hello"\]\n?$/);
     expect(rootFile).toContain('infra/build-asset.ts --part all');
+  });
+
+  it('the bundling image takes the toolchain image of the settings', () => {
+    const image = new CobolBundlingImage('x86_64', 'mirror.example/node:20-bookworm-slim');
+    expect(image.buildCommand()).toEqual([
+      'docker',
+      'build',
+      '-f',
+      'layer/Dockerfile',
+      '--platform',
+      'linux/amd64',
+      '--build-arg',
+      'TOOLCHAIN_IMAGE=mirror.example/node:20-bookworm-slim',
+      PACKAGE_ROOT,
+    ]);
+    const options = cobolBundlingOptions(cobolDir(), { kind: 'runtime' }, 'x86_64', { toolchainImage: 'mirror.example/node:20-bookworm-slim' });
+    expect((options.image as CobolBundlingImage).toolchainImage).toBe('mirror.example/node:20-bookworm-slim');
   });
 });
 

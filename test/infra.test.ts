@@ -14,6 +14,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CobolFunction, createApp, readContext } from '../infra/index.ts';
+import { toolchainInputFiles } from '../infra/bundling.ts';
 
 const HELLO_CBL = `       IDENTIFICATION DIVISION.
        PROGRAM-ID. HELLO.
@@ -121,10 +122,14 @@ describe('the app (zip packaging, the default)', () => {
     });
   });
 
-  it('gives every function its own log group with 30 days retention', () => {
+  it('gives every function its own log group with 30 days retention, kept when the stack is deleted', () => {
     const groups = resourcesOf(json, 'AWS::Logs::LogGroup');
     expect(groups).toHaveLength(3);
-    for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBe(30);
+    for (const [, g] of groups) {
+      expect(g.Properties.RetentionInDays).toBe(30);
+      // CDK's own default for log groups: logs outlive `cdk destroy`.
+      expect([g.DeletionPolicy, g.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    }
     for (const [, f] of functions(json)) {
       const ref = f.Properties.LoggingConfig.LogGroup.Ref;
       expect(groups.map(([id]) => id)).toContain(ref);
@@ -198,6 +203,32 @@ describe('app settings from context', () => {
     expect(resourcesOf(json, 'AWS::Lambda::Url')[0]![1].Properties.AuthType).toBe('NONE');
   });
 
+  it('deletes the log groups with the stack only when asked to (logRemovalPolicy=destroy)', () => {
+    const { json } = synthApp({ cobolDir, logRemovalPolicy: 'destroy' });
+    const groups = resourcesOf(json, 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(3);
+    for (const [, g] of groups) expect([g.DeletionPolicy, g.UpdateReplacePolicy]).toEqual(['Delete', 'Delete']);
+  });
+
+  it('builds for x86_64 unless told otherwise, whatever CPU runs synth', () => {
+    // Without the setting, not from the test's own context either.
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'cobolambda-cdkout-')), context: { cobolDir, 'aws:cdk:bundling-stacks': [] } });
+    const json = Template.fromStack(createApp(app)).toJSON();
+    for (const [, f] of functions(json)) expect(f.Properties.Architectures).toEqual(['x86_64']);
+    expect(resourcesOf(json, 'AWS::Lambda::LayerVersion')[0]![1].Properties.CompatibleArchitectures).toEqual(['x86_64']);
+    // The decision does not read the host: a synth on an arm64 machine gets the same.
+    const arch = Object.getOwnPropertyDescriptor(process, 'arch')!;
+    Object.defineProperty(process, 'arch', { value: process.arch === 'arm64' ? 'x64' : 'arm64' });
+    try {
+      expect(readContext(() => undefined).architecture).toBe('x86_64');
+      const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Other');
+      new CobolFunction(stack, 'F', { entry: join(cobolDir, 'hello.cbl') });
+      Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Architectures: ['x86_64'] });
+    } finally {
+      Object.defineProperty(process, 'arch', arch);
+    }
+  });
+
   it('has no URL at all with functionUrls=none', () => {
     const { json } = synthApp({ cobolDir, functionUrls: 'none' });
     expect(resourcesOf(json, 'AWS::Lambda::Url')).toHaveLength(0);
@@ -209,14 +240,25 @@ describe('app settings from context', () => {
     expect(() => readContext(get({ logRetentionDays: 8 }))).toThrow(/logRetentionDays/);
     expect(() => readContext(get({ packaging: 'tar' }))).toThrow(/packaging/);
     expect(() => readContext(get({ stackName: '1-bad' }))).toThrow(/stackName/);
-    expect(readContext(get({}))).toMatchObject({
+    expect(() => readContext(get({ logRemovalPolicy: 'snapshot' }))).toThrow(/"logRemovalPolicy" is "snapshot"; expected one of retain, destroy/);
+    expect(() => readContext(get({ forceDockerBundling: 'yes' }))).toThrow(/"forceDockerBundling" is "yes"; expected one of true, false/);
+    expect(() => readContext(get({ toolchainImage: 'two words' }))).toThrow(/"toolchainImage" is "two words"; expected an image reference/);
+    expect(readContext(get({}))).toEqual({
       stackName: 'Cobolambda',
       cobolDir: 'cobol',
+      architecture: 'x86_64',
       packaging: 'zip',
       functionUrls: 'http',
       functionUrlAuth: 'AWS_IAM',
       logRetentionDays: 30,
+      logRemovalPolicy: 'retain',
       forceDockerBundling: false,
+      toolchainImage: undefined,
+      lambdaBaseImage: undefined,
+    });
+    expect(readContext(get({ forceDockerBundling: true, toolchainImage: 'mirror.example/node:20-bookworm-slim' }))).toMatchObject({
+      forceDockerBundling: true,
+      toolchainImage: 'mirror.example/node:20-bookworm-slim',
     });
   });
 
@@ -282,6 +324,29 @@ describe('container-image packaging', () => {
     expect(images[0].source.dockerFile).toBe('Dockerfile');
     expect(images[0].source.dockerBuildArgs.COBOL_DIR).toMatch(/^\.cobolambda-infra-test-/);
     expect(images[0].source.platform).toBe('linux/amd64');
+    // No base image given: the Dockerfile's own defaults.
+    expect(Object.keys(images[0].source.dockerBuildArgs)).toEqual(['COBOL_DIR']);
+  });
+
+  it('passes the base images given as settings to the Dockerfile as build arguments', () => {
+    const dir = mkdtempSync(join(process.cwd(), '.cobolambda-infra-test-'));
+    writeFileSync(join(dir, 'hello.cbl'), HELLO_CBL.replace(/ +COPY greeting\.\n/, ''));
+    try {
+      const { outdir } = synthApp({
+        cobolDir: dir,
+        packaging: 'image',
+        toolchainImage: 'mirror.example/node:20-bookworm-slim',
+        lambdaBaseImage: 'mirror.example/lambda/provided:al2023',
+      });
+      const assets = JSON.parse(readFileSync(join(outdir, 'Cobolambda.assets.json'), 'utf8'));
+      const [image] = Object.values(assets.dockerImages) as any[];
+      expect(image.source.dockerBuildArgs).toMatchObject({
+        TOOLCHAIN_IMAGE: 'mirror.example/node:20-bookworm-slim',
+        LAMBDA_BASE_IMAGE: 'mirror.example/lambda/provided:al2023',
+      });
+    } finally {
+      spawnSync('rm', ['-rf', dir]);
+    }
   });
 
   it('passes cdk-nag and cfn-lint too', () => {
@@ -297,7 +362,7 @@ describe('CobolFunction in an app of your own', () => {
     return new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Mine');
   }
 
-  it('needs only an entry, and takes the host architecture and the defaults', () => {
+  it('needs only an entry, and takes x86_64 and the defaults', () => {
     const stack = userStack();
     const fn = new CobolFunction(stack, 'Payroll', { entry: join(cobolDir, 'hello.cbl'), functionUrl: true });
     expect(fn.program.name).toBe('hello');
@@ -307,11 +372,11 @@ describe('CobolFunction in an app of your own', () => {
       Runtime: 'provided.al2023',
       Timeout: 30,
       MemorySize: 256,
-      Architectures: [process.arch === 'arm64' ? 'arm64' : 'x86_64'],
+      Architectures: ['x86_64'],
     });
     t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
     t.resourceCountIs('AWS::Lambda::LayerVersion', 1);
-    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    t.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain' });
   });
 
   it('shares one runtime layer between functions of one folder and architecture', () => {
@@ -386,5 +451,44 @@ describe('checks the template must pass', () => {
     expect(run.error).toBeUndefined();
     // cfn-lint's exit status is a bit set: 2 errors, 4 warnings, 8 informational.
     expect(run.status! & 2, run.stdout + run.stderr).toBe(0);
+  });
+});
+
+describe('a call-mode program', () => {
+  const SUBPROGRAM = `       IDENTIFICATION DIVISION.
+       PROGRAM-ID. ACCTSUB.
+       DATA DIVISION.
+       LINKAGE SECTION.
+       01  LK-AREA PIC X(10).
+       PROCEDURE DIVISION USING LK-AREA.
+           GOBACK.
+`;
+  const makeDir = () => {
+    const dir = makeCobolDir();
+    writeFileSync(join(dir, 'acctsub.cbl'), SUBPROGRAM);
+    mkdirSync(join(dir, 'shared'));
+    writeFileSync(join(dir, 'shared', 'lkarea.cpy'), `       01  LK-AREA PIC X(10).\n`);
+    const config = JSON.parse(readFileSync(join(dir, 'cobolambda.json'), 'utf8'));
+    config.programs.acctsub = { mode: 'call', using: ['shared/lkarea.cpy'] };
+    writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify(config));
+    return dir;
+  };
+
+  it('is a function like the others, re-deployed when its using copybook (outside the copybook path) changes', () => {
+    const dir = makeDir();
+    const a = synthApp({ cobolDir: dir }).json;
+    const fn = functionNamed(a, 'acctsub');
+    expect(fn).toMatchObject({ Runtime: 'provided.al2023', FunctionName: 'Cobolambda-acctsub', Timeout: 30, MemorySize: 256, Description: expect.stringContaining('(call I/O)') });
+    expect(fn.Layers).toEqual(functionNamed(a, 'hello').Layers);
+    expect(fn.Environment.Variables).toEqual({ COBOLAMBDA_PROGRAM_DIR: '/var/task/bin' });
+    writeFileSync(join(dir, 'shared', 'lkarea.cpy'), `       01  LK-AREA PIC X(11).\n`);
+    const b = synthApp({ cobolDir: dir }).json;
+    expect(functionNamed(b, 'acctsub').Code.S3Key).not.toBe(fn.Code.S3Key);
+    expect(functionNamed(b, 'hello').Code.S3Key).toBe(functionNamed(a, 'hello').Code.S3Key);
+  });
+
+  it('its caller, linked into the program, is a toolchain input like the fork server', () => {
+    const files = toolchainInputFiles().map((f) => f.replace(/.*\/runtime\//, 'runtime/'));
+    expect(files).toEqual(expect.arrayContaining(['runtime/native/call-driver.c', 'runtime/native/fork-server.c']));
   });
 });

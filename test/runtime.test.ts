@@ -2,21 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { join } from 'node:path';
 import { compileTestProgram, tempDir } from './support/cobc.ts';
 import { processTree } from '../dev/process-tree.ts';
-import { isProgramServer } from './support/processes.ts';
+import { isProgramServer, leftBehind } from './support/processes.ts';
 import { errorBody, startBootstrap, type BootstrapHandle } from './support/runtime-harness.ts';
 
 const programDir = tempDir('runtime-programs');
 
-function processesMatching(pattern: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
+/** Programs of this file still running, and what they forked, wherever they were reparented. */
+const leftovers = (): string[] => leftBehind(`COBOLAMBDA_PROGRAM_DIR=${programDir}`);
 
 /** Processes running under the bootstrap, other than its long-lived program server: programs left behind. */
 function childrenOf(pid: number): number[] {
@@ -168,7 +164,7 @@ describe('failures are reported and the runtime keeps serving', () => {
     expect(body.errorType).toBe('Function.ProgramTimeout');
     expect(body.errorMessage).toMatch(/^program fail was stopped after \d+\.\d\d seconds, before the invocation's deadline/);
     expect(answeredAt).toBeLessThan(deadlineMs);
-    expect(processesMatching('sleep 301')).toEqual([]);
+    await expect.poll(leftovers, { timeout: 2_000, interval: 20 }).toEqual([]);
     expect(childrenOf(fail.process.pid!)).toEqual([]);
     await stillServing();
   });
@@ -176,7 +172,7 @@ describe('failures are reported and the runtime keeps serving', () => {
   it('a child forked by a program that exits is not left running', async () => {
     const out = await fail.invoke('fork-and-exit');
     expect(out.kind === 'response' && out.body.toString()).toBe('left a child behind\n');
-    expect(processesMatching('sleep 300')).toEqual([]);
+    await expect.poll(leftovers, { timeout: 2_000, interval: 20 }).toEqual([]);
     await stillServing();
   });
 
@@ -291,6 +287,37 @@ describe('Runtime API availability', () => {
       expect(lines[0]).toMatch(new RegExp(`^cobolambda: Runtime API at 127\\.0\\.0\\.1:${port} unusable after 10 attempts to get the next invocation: .*ECONNREFUSED`));
     } finally {
       await h.stop();
+    }
+  });
+
+  it('an invocation without a request id is logged and dropped, not retried away, and the runtime goes on', async () => {
+    // A Runtime API that hands out 12 invocations without Lambda-Runtime-Aws-Request-Id, then a good one.
+    let nexts = 0;
+    const posted: string[] = [];
+    const api = createHttpServer((req, res) => {
+      if (req.method === 'GET') {
+        nexts++;
+        if (nexts <= 12) res.writeHead(200, { 'lambda-runtime-deadline-ms': String(Date.now() + 10_000) }).end(`lost-${nexts}`);
+        else if (nexts === 13) res.writeHead(200, { 'lambda-runtime-aws-request-id': 'good', 'lambda-runtime-deadline-ms': String(Date.now() + 10_000) }).end('good');
+        return; // later nexts wait
+      }
+      posted.push(req.url!);
+      req.resume().on('end', () => res.writeHead(202).end('{}'));
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    const h = await startBootstrap({ handler: 'echo', programDir, apiAddress: `127.0.0.1:${(api.address() as { port: number }).port}` });
+    try {
+      await expect.poll(() => posted, { timeout: 10_000, interval: 20 }).toEqual(['/2018-06-01/runtime/invocation/good/response']);
+      const dropped = h.stderr().split('\n').filter((l) => l.includes('cannot be answered, so it is dropped'));
+      expect(dropped).toHaveLength(12);
+      expect(dropped[0]).toBe(
+        '[cobolambda] the Runtime API handed out an invocation that cannot be answered, so it is dropped: next invocation has no Lambda-Runtime-Aws-Request-Id header (6 bytes of event)',
+      );
+      expect(h.process.exitCode).toBeNull();
+    } finally {
+      await h.stop();
+      api.closeAllConnections();
+      api.close();
     }
   });
 

@@ -3,9 +3,9 @@
 // since the default path is what test/runtime.test.ts and test/dev.test.ts cover.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { compileTestProgram, tempDir } from './support/cobc.ts';
+import { leftBehind } from './support/processes.ts';
 import { errorBody, runtimeDir, startBootstrap, type BootstrapHandle } from './support/runtime-harness.ts';
 import { buildSpawnHelper, buildSpawnHelperInto } from '../runtime/native/build-spawn-helper.ts';
 import { configureSpawn, runProgram, spawnPath, type RunRequest, type SpawnPath } from '../runtime/src/program-runner.ts';
@@ -28,13 +28,11 @@ function childrenOf(pid: number): Array<{ pid: number; cmd: string }> {
     });
 }
 
-function processesMatching(pattern: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
+/** Every program this file runs carries this in its environment, and so does what it forks. */
+const MARK = `COBOLAMBDA_TEST_RUN=${programDir}`;
+/** What this file's programs left running, wherever it was reparented (bootstraps' program servers excluded). */
+const leftovers = (): string[] => [...leftBehind(MARK), ...leftBehind(`COBOLAMBDA_PROGRAM_DIR=${programDir}`)];
+const noLeftovers = () => expect.poll(leftovers, { timeout: 2_000, interval: 20 }).toEqual([]);
 
 beforeAll(async () => {
   helperFile = await buildSpawnHelper(join(tempDir('spawn-helper'), 'spawn-helper'));
@@ -48,7 +46,7 @@ describe.each(['node', 'native', 'execa'] as SpawnPath[])('runProgram through %s
   const request = (file: string, stdin: string | Buffer, extra: Partial<RunRequest> = {}): RunRequest => ({
     file,
     stdin: Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin),
-    env: { PATH: '/usr/bin:/bin', ONLY: 'this' },
+    env: { PATH: '/usr/bin:/bin', ONLY: 'this', COBOLAMBDA_TEST_RUN: programDir },
     killAtMs: Date.now() + 10_000,
     maxStdoutBytes: 1_000_000,
     stderr: new StderrLog({ requestId: 'r1', json: false, limitBytes: 262_144, tailLines: 20, write: (l) => lines.push(l) }),
@@ -62,7 +60,7 @@ describe.each(['node', 'native', 'execa'] as SpawnPath[])('runProgram through %s
 
   it('passes stdin, stdout, stderr and exactly the given environment', async () => {
     const out = await runProgram(request('/bin/sh', 'echo err >&2; env | sort; exit 3\n'));
-    expect(out).toEqual({ kind: 'exited', code: 3, stdout: Buffer.from('ONLY=this\nPATH=/usr/bin:/bin\nPWD=' + process.cwd() + '\n') });
+    expect(out).toEqual({ kind: 'exited', code: 3, stdout: Buffer.from(`${MARK}\nONLY=this\nPATH=/usr/bin:/bin\nPWD=${process.cwd()}\n`) });
     expect(lines.at(-1)).toMatch(/\tr1\terr$/);
   });
 
@@ -79,15 +77,13 @@ describe.each(['node', 'native', 'execa'] as SpawnPath[])('runProgram through %s
   it('kills the whole group at the deadline', async () => {
     const out = await runProgram(request('/bin/sh', `sleep 297.${mode.length} & sleep 296.${mode.length}\n`, { killAtMs: Date.now() + 300 }));
     expect(out.kind).toBe('timed-out');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(processesMatching(`sleep 29[67]\\.${mode.length}`)).toEqual([]);
+    await noLeftovers();
   });
 
   it('kills what the program left in its group when it exits', async () => {
     const out = await runProgram(request('/bin/sh', `sleep 295.${mode.length} >/dev/null 2>&1 &\necho done\n`));
     expect(out).toEqual({ kind: 'exited', code: 0, stdout: Buffer.from('done\n') });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(processesMatching(`sleep 295\\.${mode.length}`)).toEqual([]);
+    await noLeftovers();
   });
 
   it('stops a program over the output cap', async () => {
@@ -174,7 +170,7 @@ describe('the bootstrap with COBOLAMBDA_SPAWN=native', () => {
     const body = errorBody(await fail.invoke('fork-and-hang', { deadlineMs }));
     expect(body.errorType).toBe('Function.ProgramTimeout');
     expect(Date.now()).toBeLessThan(deadlineMs);
-    expect(processesMatching('sleep 301')).toEqual([]);
+    await noLeftovers();
     await stillServing();
   });
 

@@ -19,14 +19,18 @@ export const NATIVE_INCLUDE_DIR = here;
 /** Where the helper sits relative to the layer root (beside `cobolambda/runtime.cjs`). */
 export const SPAWN_HELPER_PATH = 'cobolambda/spawn-helper';
 
-/** Compiles the helper to `outFile` (skipped when it is newer than its source). */
-export async function buildSpawnHelper(outFile: string): Promise<string> {
+/** gcc flags of a build under AddressSanitizer and UndefinedBehaviorSanitizer (tests only): any finding aborts. */
+export const SANITIZE_FLAGS = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer', '-g'];
+
+/** Compiles the helper to `outFile` (skipped when it is newer than its source); `sanitize` for tests. */
+export async function buildSpawnHelper(outFile: string, options: { sanitize?: boolean } = {}): Promise<string> {
   const sources = [SPAWN_HELPER_SOURCE, ...PROGRAM_PUMP_SOURCES];
   const builtAt = existsSync(outFile) ? statSync(outFile).mtimeMs : -Infinity;
   if (sources.every((s) => builtAt >= statSync(s).mtimeMs)) return outFile;
   mkdirSync(dirname(outFile), { recursive: true });
   const tmp = `${outFile}.${process.pid}.tmp`;
-  await run('gcc', ['-O2', '-s', '-Wall', '-Wl,--build-id=none', '-o', tmp, ...sources.filter((s) => s.endsWith('.c'))]);
+  const flags = options.sanitize ? SANITIZE_FLAGS : ['-O2', '-s'];
+  await run('gcc', [...flags, '-Wall', '-Wl,--build-id=none', '-o', tmp, ...sources.filter((s) => s.endsWith('.c'))]);
   renameSync(tmp, outFile);
   return outFile;
 }

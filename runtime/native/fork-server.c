@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <libcob.h>
 
@@ -30,46 +31,48 @@ static const struct {
 } cobolambda_note = {11, 15, 1, "cobolambda", "fork-server-v1"};
 
 static int saved_argc;
+static pid_t server_pid;
 static char **saved_argv;
-
-/* What cob_init read from the environment: libcob's settings and the locale.
-   An invocation whose environment says otherwise is started afresh instead. */
-static int read_at_init(const char *entry) {
-  return strncmp(entry, "COB_", 4) == 0 || strncmp(entry, "LANG=", 5) == 0 || strncmp(entry, "LC_", 3) == 0;
-}
 
 static int compare_entries(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The entries of `env` that cob_init reads, sorted, NULL-terminated (malloc'd). */
-static char **init_entries(char **env) {
-  size_t n = 0;
-  for (char **e = env; *e; e++) n += read_at_init(*e);
+/* The first `n` entries of `env`, sorted, NULL-terminated (malloc'd). */
+static char **sorted_entries(char **env, size_t n) {
   char **out = malloc(sizeof(char *) * (n + 1));
   if (!out) return NULL;
-  size_t i = 0;
-  for (char **e = env; *e; e++) if (read_at_init(*e)) out[i++] = *e;
-  out[i] = NULL;
-  qsort(out, i, sizeof(char *), compare_entries);
+  memcpy(out, env, sizeof(char *) * n);
+  out[n] = NULL;
+  qsort(out, n, sizeof(char *), compare_entries);
   return out;
 }
 
-static char **server_init_entries;
+/* The server's environment when it initialised libcob (pointers into its own
+   environment, which only its children replace). */
+static char **server_entries;
 
-static int same_init_environment(char **envp) {
-  char **mine = init_entries(envp);
-  if (!mine || !server_init_entries) return 0;
+/* libcob, the C library and whatever the program links read their settings
+   at start (COB_*, the locale, USERNAME, HOME, TMPDIR, ...). A forked
+   invocation behaves as if exec'd only when everything but its per-invocation
+   variables (the request id, the trace id, the CGI variables, ...) is what the
+   server started with. */
+static int same_shared_environment(const struct program_start *ps) {
+  char **mine = sorted_entries(ps->envp, ps->shared_env_count);
+  if (!mine || !server_entries) {
+    free(mine);
+    return 0;
+  }
   size_t i = 0;
-  while (mine[i] && server_init_entries[i] && strcmp(mine[i], server_init_entries[i]) == 0) i++;
-  int same = mine[i] == NULL && server_init_entries[i] == NULL;
+  while (mine[i] && server_entries[i] && strcmp(mine[i], server_entries[i]) == 0) i++;
+  int same = mine[i] == NULL && server_entries[i] == NULL;
   free(mine);
   return same;
 }
 
 static int fork_program(const struct program_start *ps, pid_t *pid) {
   /* libcob would have been set up differently: start it as the spawn helper would. */
-  if (!same_init_environment(ps->envp)) return spawn_program(ps, pid);
+  if (!same_shared_environment(ps)) return spawn_program(ps, pid);
   pid_t child = fork();
   if (child < 0) return errno;
   if (child > 0) {
@@ -80,6 +83,9 @@ static int fork_program(const struct program_start *ps, pid_t *pid) {
     return 0;
   }
   setpgid(0, 0);
+  /* Dies with the server, should the server be killed outright. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != server_pid) _exit(128 + SIGKILL);
   for (int fd = 0; fd < 3; fd++) dup2(ps->stdio[fd], fd);
   for (int i = 0; i < ps->server_fd_count; i++) close(ps->server_fds[i]);
   sigset_t none;
@@ -96,8 +102,10 @@ int main(int argc, char **argv) {
   const char *serve = getenv("COBOLAMBDA_FORK_SERVER");
   if (!serve || strcmp(serve, "1") != 0) return cobolambda_program_main(argc, argv);
   unsetenv("COBOLAMBDA_FORK_SERVER");
-  /* Pointers into the server's own environment, which only its children replace. */
-  server_init_entries = init_entries(environ);
+  size_t n = 0;
+  while (environ[n]) n++;
+  server_entries = sorted_entries(environ, n);
+  server_pid = getpid();
   saved_argc = argc;
   saved_argv = argv;
   cob_init(argc, argv);

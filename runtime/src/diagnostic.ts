@@ -4,6 +4,8 @@ export interface Diagnostic {
   errorType: string;
   errorMessage: string;
   stackTrace: string[];
+  /** Structured facts beside the message (batch mode: the outputs a failed step still wrote). */
+  details?: unknown;
 }
 
 const ERROR_TYPE = /^(Runtime|Function)\.[A-Z][a-zA-Z]+$/;

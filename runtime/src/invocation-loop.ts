@@ -1,6 +1,6 @@
 // The Lambda protocol, one invocation at a time: next → handle → response or
 // error. It knows the protocol and nothing about processes.
-import type { Invocation, RuntimeApiClient } from './runtime-api-client.ts';
+import { MalformedInvocationError, type Invocation, type RuntimeApiClient } from './runtime-api-client.ts';
 import type { InvocationResult } from './program-invoker.ts';
 import { diagnostic } from './diagnostic.ts';
 
@@ -12,7 +12,15 @@ export async function runInvocationLoop(
   log: (line: string) => void,
 ): Promise<never> {
   for (;;) {
-    const invocation = await client.nextInvocation();
+    let invocation: Invocation;
+    try {
+      invocation = await client.nextInvocation();
+    } catch (err) {
+      // Without a request id there is no error path to report it on: it is logged, and the loop goes on.
+      if (!(err instanceof MalformedInvocationError)) throw err;
+      log(`[cobolambda] the Runtime API handed out an invocation that cannot be answered, so it is dropped: ${err.message}`);
+      continue;
+    }
     const { requestId, traceId } = invocation.context;
     // The official clients set this per invocation and clear it when absent.
     if (traceId) process.env._X_AMZN_TRACE_ID = traceId;

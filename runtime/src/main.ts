@@ -1,7 +1,7 @@
 // The bootstrap's entry: read the environment, resolve the program, serve.
 import { RuntimeApiClient } from './runtime-api-client.ts';
 import { resolveHandler } from './handler-resolver.ts';
-import { ProgramInvoker } from './program-invoker.ts';
+import { ProgramInvoker, sharedProgramEnv } from './program-invoker.ts';
 import { runInvocationLoop } from './invocation-loop.ts';
 import { codecFor } from './codecs/index.ts';
 import { prepareSpawn } from './program-runner.ts';
@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     await client.postInitError(handler.error).catch(() => {});
     process.exit(1);
   }
-  const codec = codecFor(handler.name, programDir);
+  const maxResponseBytes = envNumber('COBOLAMBDA_MAX_RESPONSE_BYTES', LAMBDA_MAX_RESPONSE);
+  const codec = codecFor(handler.name, programDir, { maxResponseBytes, env: process.env });
   if (!('encodeInput' in codec)) {
     writeLog(codec.errorMessage);
     await client.postInitError(codec).catch(() => {});
@@ -44,14 +45,14 @@ async function main(): Promise<void> {
   const { AWS_LAMBDA_RUNTIME_API: _api, COBOLAMBDA_FORK_SERVER: _fork, ...baseEnv } = process.env as Record<string, string>;
   // Start the program's fork server (or the spawn helper) during init, so the first invocation does not
   // pay for it, but once the first `next` is on its way: Lambda's Init Duration ends at that request.
-  setImmediate(() => prepareSpawn(handler.file, baseEnv));
+  setImmediate(() => prepareSpawn(handler.file, sharedProgramEnv(baseEnv)));
   const invoker = new ProgramInvoker({
     programName: handler.name,
     programFile: handler.file,
     codec,
     baseEnv,
     deadlineMarginMs: envNumber('COBOLAMBDA_DEADLINE_MARGIN_MS', 500),
-    maxResponseBytes: envNumber('COBOLAMBDA_MAX_RESPONSE_BYTES', LAMBDA_MAX_RESPONSE),
+    maxResponseBytes,
     stderrLimitBytes: envNumber('COBOLAMBDA_STDERR_LIMIT_BYTES', 256 * 1024),
     jsonLogs: process.env.AWS_LAMBDA_LOG_FORMAT === 'JSON',
     writeLog,

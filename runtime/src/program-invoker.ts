@@ -3,7 +3,7 @@
 // The output codec is handed the event too: http mode answers in the request's payload format.
 import type { InvocationContext } from './context.ts';
 import { diagnostic, type Diagnostic } from './diagnostic.ts';
-import { isDiagnostic, type Codec } from './codecs/codec.ts';
+import { isDiagnostic, type Codec, type FileSession } from './codecs/codec.ts';
 import { runProgram, type RunOutcome } from './program-runner.ts';
 import { StderrLog } from './stderr-log.ts';
 
@@ -23,16 +23,54 @@ export interface ProgramInvokerOptions {
 
 export type InvocationResult = { ok: true; response: Buffer } | { ok: false; error: Diagnostic };
 
+const isDiagnosticValue = (v: FileSession | Diagnostic): v is Diagnostic => 'errorType' in v;
+
 const SIGNAL_NUMBERS: Record<string, number> = { SIGSEGV: 11, SIGKILL: 9, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGTERM: 15 };
 
+/** The variables the runtime sets per invocation: never part of the environment invocations share. */
+const INVOCATION_VARIABLES = [
+  'AWS_REQUEST_ID',
+  'LAMBDA_DEADLINE_MS',
+  '_X_AMZN_TRACE_ID',
+  'AWS_LAMBDA_INVOKED_FUNCTION_ARN',
+  'AWS_LAMBDA_CLIENT_CONTEXT',
+  'AWS_LAMBDA_COGNITO_IDENTITY',
+];
+
+/**
+ * The environment every invocation of the program shares: the function's, less
+ * what the runtime sets per invocation. A fork server is started with it, and
+ * forks an invocation only while it is unchanged.
+ */
+export function sharedProgramEnv(baseEnv: Record<string, string>): Record<string, string> {
+  const env = { ...baseEnv };
+  for (const name of INVOCATION_VARIABLES) delete env[name];
+  return env;
+}
+
 export class ProgramInvoker {
-  constructor(private readonly options: ProgramInvokerOptions) {}
+  private readonly sharedEnv: Record<string, string>;
+
+  constructor(private readonly options: ProgramInvokerOptions) {
+    this.sharedEnv = sharedProgramEnv(options.baseEnv);
+  }
 
   async invoke(event: Buffer, context: InvocationContext): Promise<InvocationResult> {
-    const { codec, programName } = this.options;
+    const { codec } = this.options;
     const stdin = codec.encodeInput(event);
     if (isDiagnostic(stdin)) return { ok: false, error: stdin };
+    if (!codec.openSession) return this.run(event, context, stdin);
+    const session = await codec.openSession(event, context);
+    if (isDiagnosticValue(session)) return { ok: false, error: session };
+    try {
+      return await this.run(event, context, stdin, session);
+    } finally {
+      await session.dispose();
+    }
+  }
 
+  private async run(event: Buffer, context: InvocationContext, stdin: Buffer, session?: FileSession): Promise<InvocationResult> {
+    const { codec, programName } = this.options;
     const stderr = new StderrLog({
       requestId: context.requestId,
       json: this.options.jsonLogs,
@@ -43,18 +81,27 @@ export class ProgramInvoker {
     const outcome = await runProgram({
       file: this.options.programFile,
       stdin,
-      env: { ...this.programEnv(context), ...codec.programEnv?.(event) },
+      env: this.sharedEnv,
+      invocationEnv: { ...invocationEnv(context), ...codec.programEnv?.(event), ...session?.env },
       killAtMs: context.deadlineMs - this.options.deadlineMarginMs,
       maxStdoutBytes: this.options.maxResponseBytes,
       stderr,
     });
     const tail = stderr.lastLines();
 
+    // A plain exit goes to the session, which judges the status (a batch step's RETURN-CODE up to its
+    // maximum is success); a signal libcob caught stays a failure.
+    if (session && outcome.kind === 'exited' && describeFailure(programName, outcome, tail).errorType === 'Function.ProgramExitError') {
+      const response = await session.finish({ code: outcome.code, stdout: outcome.stdout, stderrTail: tail });
+      return isDiagnostic(response) ? { ok: false, error: response } : { ok: true, response };
+    }
     let error: Diagnostic;
     if (outcome.kind === 'exited' && outcome.code === 0) {
       const response = codec.decodeOutput({ stdout: outcome.stdout, exitCode: outcome.code }, event);
-      if (!isDiagnostic(response)) return { ok: true, response };
-      error = response;
+      if (isDiagnostic(response)) error = response;
+      else if (response.length <= this.options.maxResponseBytes) return { ok: true, response };
+      // The cap on stdout stops a runaway program early; encoding (JSON escapes, base64) can still grow it past Lambda's limit.
+      else error = tooLarge(programName, outcome.stdout.length, response.length, this.options.maxResponseBytes);
     } else {
       error = describeFailure(programName, outcome, tail);
     }
@@ -74,18 +121,22 @@ export class ProgramInvoker {
         : `${new Date().toISOString()}\t${context.requestId}\t${message}`,
     );
   }
+}
 
-  private programEnv(context: InvocationContext): Record<string, string> {
-    const env: Record<string, string> = { ...this.options.baseEnv };
-    env.AWS_REQUEST_ID = context.requestId;
-    env.LAMBDA_DEADLINE_MS = String(context.deadlineMs);
-    if (context.traceId) env._X_AMZN_TRACE_ID = context.traceId;
-    else delete env._X_AMZN_TRACE_ID;
-    if (context.invokedFunctionArn) env.AWS_LAMBDA_INVOKED_FUNCTION_ARN = context.invokedFunctionArn;
-    if (context.clientContext) env.AWS_LAMBDA_CLIENT_CONTEXT = context.clientContext;
-    if (context.cognitoIdentity) env.AWS_LAMBDA_COGNITO_IDENTITY = context.cognitoIdentity;
-    return env;
-  }
+function invocationEnv(context: InvocationContext): Record<string, string> {
+  const env: Record<string, string> = { AWS_REQUEST_ID: context.requestId, LAMBDA_DEADLINE_MS: String(context.deadlineMs) };
+  if (context.traceId) env._X_AMZN_TRACE_ID = context.traceId;
+  if (context.invokedFunctionArn) env.AWS_LAMBDA_INVOKED_FUNCTION_ARN = context.invokedFunctionArn;
+  if (context.clientContext) env.AWS_LAMBDA_CLIENT_CONTEXT = context.clientContext;
+  if (context.cognitoIdentity) env.AWS_LAMBDA_COGNITO_IDENTITY = context.cognitoIdentity;
+  return env;
+}
+
+function tooLarge(program: string, stdoutBytes: number, responseBytes: number, limit: number): Diagnostic {
+  return diagnostic(
+    'Function.ResponseSizeTooLarge',
+    `program ${program} wrote ${stdoutBytes} bytes to stdout, which encode as a ${responseBytes}-byte response, over Lambda's ${limit}-byte response limit`,
+  );
 }
 
 // libcob reports runtime errors as "libcob: file:line: error: ..." on stderr.

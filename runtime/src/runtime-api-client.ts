@@ -1,7 +1,7 @@
 // The HTTP transport to the Lambda Runtime API, and nothing else: it knows the
 // four calls and their headers, not programs or codecs.
 import http from 'node:http';
-import { contextFromHeaders, type InvocationContext } from './context.ts';
+import { contextFromHeaders, InvalidInvocationError, type InvocationContext } from './context.ts';
 import type { Diagnostic } from './diagnostic.ts';
 
 export interface Invocation {
@@ -11,6 +11,11 @@ export interface Invocation {
 
 export class RuntimeApiUnreachableError extends Error {
   override name = 'RuntimeApiUnreachableError';
+}
+
+/** `next` handed out an invocation that cannot be answered (no request id): it is not asked for again. */
+export class MalformedInvocationError extends Error {
+  override name = 'MalformedInvocationError';
 }
 
 export interface RetryPolicy {
@@ -50,10 +55,12 @@ export class RuntimeApiClient {
     for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
       try {
         const reply = await this.request('GET', '/2018-06-01/runtime/invocation/next');
-        if (reply.status === 200) return { context: contextFromHeaders(reply.headers), event: reply.body };
+        if (reply.status === 200) return { context: this.contextOf(reply), event: reply.body };
         lastProblem = `HTTP ${reply.status}: ${reply.body.toString('utf8', 0, 200)}`;
         if (reply.status < 500) break;
       } catch (err) {
+        // An invocation was handed out: asking again would drop it without a word.
+        if (err instanceof MalformedInvocationError) throw err;
         lastProblem = (err as Error).message;
       }
       if (attempt < this.retry.attempts) {
@@ -64,6 +71,15 @@ export class RuntimeApiClient {
     throw new RuntimeApiUnreachableError(
       `Runtime API at ${this.host}:${this.port} unusable after ${this.retry.attempts} attempts to get the next invocation: ${lastProblem}`,
     );
+  }
+
+  private contextOf(reply: Reply): InvocationContext {
+    try {
+      return contextFromHeaders(reply.headers);
+    } catch (err) {
+      if (err instanceof InvalidInvocationError) throw new MalformedInvocationError(`${err.message} (${reply.body.length} bytes of event)`);
+      throw err;
+    }
   }
 
   async postResponse(requestId: string, body: Buffer): Promise<number> {

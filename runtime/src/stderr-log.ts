@@ -1,6 +1,8 @@
 // A program's stderr becomes CloudWatch lines: one log record per line, text or
 // JSON (AWS_LAMBDA_LOG_FORMAT=JSON), bounded per invocation so a chatty program
 // cannot flood the log or the runtime's memory.
+import { StringDecoder } from 'node:string_decoder';
+
 export interface StderrLogOptions {
   requestId: string;
   json: boolean;
@@ -15,6 +17,8 @@ const MAX_LINE = 8192;
 
 export class StderrLog {
   private pending = '';
+  // Reads end anywhere, also inside a UTF-8 character: the decoder keeps its first bytes for the next.
+  private readonly decoder = new StringDecoder('utf8');
   private forwarded = 0;
   private dropped = 0;
   private readonly tail: string[] = [];
@@ -22,7 +26,7 @@ export class StderrLog {
   constructor(private readonly options: StderrLogOptions) {}
 
   push(chunk: Buffer): void {
-    this.pending += chunk.toString('utf8');
+    this.pending += this.decoder.write(chunk);
     let newline: number;
     while ((newline = this.pending.indexOf('\n')) >= 0) {
       this.line(this.pending.slice(0, newline));
@@ -36,6 +40,7 @@ export class StderrLog {
 
   /** Flushes a last unterminated line and reports what was dropped. */
   end(): void {
+    this.pending += this.decoder.end();
     if (this.pending.length > 0) this.line(this.pending);
     this.pending = '';
     if (this.dropped > 0) {

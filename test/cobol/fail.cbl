@@ -38,6 +38,16 @@ PROCEDURE DIVISION.
         PERFORM UNTIL 1 = 2
           CALL "C$SLEEP" USING 1
         END-PERFORM
+      *> Leaves a process in a session of its own, escaped from the program's
+      *> group, holding stdout; exits once the escape has happened.
+      WHEN "escape-and-exit"
+        CALL "SYSTEM" USING 'setsid sleep 303 & c=$!; until [ "$(cut -d" " -f6 /proc/$c/stat)" = "$c" ]; do :; done'
+        DISPLAY "left an escaped child"
+      WHEN "escape-and-hang"
+        CALL "SYSTEM" USING 'setsid sleep 304 & c=$!; until [ "$(cut -d" " -f6 /proc/$c/stat)" = "$c" ]; do :; done'
+        PERFORM UNTIL 1 = 2
+          CALL "C$SLEEP" USING 1
+        END-PERFORM
       WHEN "flood"
         PERFORM UNTIL 1 = 2
           DISPLAY WS-LINE

@@ -25,12 +25,13 @@ export function isBootstrap(pid: number): boolean {
 }
 
 /**
- * A bootstrap's long-lived program server: its spawn helper, or the program it
- * started as its fork server (forked children of which are the invocations).
+ * A long-lived program server of a bootstrap (or of this test process, which
+ * runs programs itself): its spawn helper, or the program it started as its
+ * fork server (forked children of which are the invocations).
  */
 export function isProgramServer(pid: number): boolean {
   const parent = parentOf(pid);
-  if (parent === undefined || !isBootstrap(parent)) return false;
+  if (parent === undefined || (parent !== process.pid && !isBootstrap(parent))) return false;
   if (cmdlineOf(pid)[0]?.endsWith('/cobolambda/spawn-helper')) return true;
   try {
     return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes('COBOLAMBDA_FORK_SERVER=1');
@@ -57,8 +58,19 @@ export function bootstrapRunning(name: string): number {
  * dead bootstrap is found too.
  */
 export function programsRunning(workDir: string): string[] {
-  return processesWithEnv(`COBOLAMBDA_PROGRAM_DIR=${join(workDir, 'programs', 'bin')}`)
-    .filter((pid) => !isBootstrap(pid) && !isProgramServer(pid))
+  return leftBehind(`COBOLAMBDA_PROGRAM_DIR=${join(workDir, 'programs', 'bin')}`);
+}
+
+/**
+ * Command lines of the processes whose environment holds `entry` (`NAME=value`,
+ * unique to one test file), bootstraps and their program servers excluded: the
+ * programs a test started and what they forked, even reparented after escaping
+ * their group or outliving their parent. Never other checkouts' processes, which
+ * run the same programs at the same time.
+ */
+export function leftBehind(entry: string): string[] {
+  return processesWithEnv(entry)
+    .filter((pid) => pid !== process.pid && !isBootstrap(pid) && !isProgramServer(pid))
     .map((pid) => cmdlineOf(pid).join(' '))
     .filter((cmd) => cmd !== '' && !cmd.endsWith('/bootstrap'));
 }

@@ -34,12 +34,24 @@ export async function startBootstrap(options: {
   env?: Record<string, string>;
   api?: RuntimeApiServer;
   apiAddress?: string;
+  /** A command the bootstrap is started through (e.g. `unshare` with a script that ends in exec "$@"). */
+  wrap?: string[];
+  /**
+   * How Lambda starts the runtime: `bootstrap` on provided.al2023, or `exec-wrapper` on the managed
+   * Node.js runtime, which runs AWS_LAMBDA_EXEC_WRAPPER with its Node, its flags and its own entry.
+   */
+  launch?: 'bootstrap' | 'exec-wrapper';
 }): Promise<BootstrapHandle> {
   const dir = await runtimeDir();
   const api = options.api ?? new RuntimeApiServer();
   const address = options.apiAddress ?? (await api.listen());
   const initError = new Promise<InitError>((resolve) => api.onInitError(resolve));
-  const child = spawn(join(dir, 'bootstrap'), [], {
+  const [base, baseArgs]: [string, string[]] =
+    options.launch === 'exec-wrapper'
+      ? [join(dir, 'exec-wrapper'), [process.execPath, '--expose-gc', '--max-http-header-size', '81920', '/var/runtime/index.mjs']]
+      : [join(dir, 'bootstrap'), []];
+  const [command, ...args] = [...(options.wrap ?? []), base, ...baseArgs];
+  const child = spawn(command!, args, {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       AWS_LAMBDA_RUNTIME_API: address,

@@ -1,6 +1,7 @@
 // A codec turns an event into the program's stdin and its stdout into the
 // response. Codecs are pure: bytes in, bytes out, no processes.
 import type { Diagnostic } from '../diagnostic.ts';
+import type { InvocationContext } from '../context.ts';
 
 export interface ProgramOutput {
   stdout: Buffer;
@@ -25,6 +26,20 @@ export interface Codec {
    * decodeOutput as `failure`.
    */
   readonly handlesFailure?: boolean;
+  /**
+   * Modes whose program works on files (batch): prepares them before the run; the session then
+   * turns the program's exit into the response and is disposed of whatever happened.
+   */
+  openSession?(event: Buffer, context: InvocationContext): Promise<FileSession | Diagnostic>;
+}
+
+export interface FileSession {
+  /** Variables that tell the program where its files are (DD_<name>). */
+  env: Record<string, string>;
+  /** The program exited (any status): collect its outputs and answer, or fail. */
+  finish(exit: { code: number; stdout: Buffer; stderrTail: string[] }): Promise<Buffer | Diagnostic>;
+  /** Removes everything the session made. */
+  dispose(): Promise<void>;
 }
 
 export function isDiagnostic(value: Buffer | Diagnostic): value is Diagnostic {

@@ -11,22 +11,33 @@ import { linesCodec } from './lines.ts';
 import { recordCodec } from './record.ts';
 import { varseqFormat } from './record-framing.ts';
 import { httpCodec } from './http.ts';
+import { callCodec } from './call.ts';
+import type { BatchMetadata } from './batch/spec.ts';
+import { batchCodec } from './batch/index.ts';
 
 /** What the build tells the runtime about one program. */
 export interface ProgramMetadata {
   name: string;
-  mode: 'raw' | 'lines' | 'record' | 'http';
+  mode: 'raw' | 'lines' | 'record' | 'http' | 'call' | 'batch';
   /** record mode: the parsed input and output copybooks. */
   input?: RecordLayout;
   output?: RecordLayout;
   record?: RecordCodecOptions;
+  /** call mode: the parsed `using` copybooks, one per parameter in USING order. */
+  using?: RecordLayout[];
+  /** batch mode: the files by DD name. */
+  batch?: BatchMetadata;
 }
 
 export function metadataFile(programName: string, programDir: string): string {
   return join(programDir, '..', 'cobolambda', 'programs', `${programName}.json`);
 }
 
-export function codecFor(programName: string, programDir: string): Codec | Diagnostic {
+export function codecFor(
+  programName: string,
+  programDir: string,
+  runtime: { maxResponseBytes: number; env: Record<string, string | undefined> } = { maxResponseBytes: 6_291_556, env: {} },
+): Codec | Diagnostic {
   const file = metadataFile(programName, programDir);
   if (!existsSync(file)) return rawCodec;
   let meta: ProgramMetadata;
@@ -48,6 +59,20 @@ export function codecFor(programName: string, programDir: string): Codec | Diagn
       return recordCodec(meta.input, meta.output, { ...meta.record, varseqFormat: varseqFormat(process.env) });
     case 'http':
       return httpCodec;
+    case 'call':
+      if (!meta.using || meta.using.length === 0) {
+        return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: call mode needs the layouts of its parameters (using)`);
+      }
+      return callCodec(programName, meta.using, meta.record);
+    case 'batch': {
+      if (!meta.batch) return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: batch mode needs its files`);
+      // libcob reads DD_<name> before anything else: one set by the function would be replaced without a word.
+      const clash = meta.batch.files.find((f) => runtime.env[`DD_${f.ddName}`] !== undefined);
+      if (clash) {
+        return diagnostic('Runtime.InvalidConfiguration', `DD_${clash.ddName} is set in the function's environment, but batch mode gives the program its file ${clash.ddName}; remove the variable`);
+      }
+      return batchCodec(meta.batch, { programName, maxResponseBytes: runtime.maxResponseBytes });
+    }
     default:
       return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: unknown mode ${JSON.stringify(meta.mode)}`);
   }

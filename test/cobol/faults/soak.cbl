@@ -25,6 +25,10 @@ PROCEDURE DIVISION.
         PERFORM UNTIL 1 = 2
           CALL "C$SLEEP" USING 1
         END-PERFORM
+      WHEN "escape"
+        *> Leaves a process in a session of its own holding stdout, then answers.
+        CALL "SYSTEM" USING 'setsid sleep 30 & c=$!; until [ "$(cut -d" " -f6 /proc/$c/stat)" = "$c" ]; do :; done'
+        DISPLAY FUNCTION TRIM(WS-NONCE)
       WHEN "big"
         *> The nonce, then 1,000 lines of 1,000 bytes: a 1 MB answer.
         DISPLAY FUNCTION TRIM(WS-NONCE)

@@ -16,14 +16,17 @@ export type HelperRunResult =
   | { kind: 'exited'; code: number }
   | { kind: 'signaled'; signal: string }
   | { kind: 'failed'; errno: string }
-  /** The server died; `started` says whether the program had started. */
-  | { kind: 'server-died'; started: boolean; message: string };
+  /** The server died; `mayHaveStarted` unless it died before it could read the request. */
+  | { kind: 'server-died'; mayHaveStarted: boolean; message: string };
 
 interface Current {
   hooks: HelperRunHooks;
-  started: boolean;
   done: (r: HelperRunResult) => void;
 }
+
+const FRAME_HEAD = 5;
+const STDOUT = 0x4f; // 'O'
+const STDERR = 0x45; // 'E'
 
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n as number, name]));
 const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n as number, name]));
@@ -32,7 +35,16 @@ const STDERR_KEPT = 2048;
 
 export class ProgramServer {
   private child: ChildProcess | undefined;
-  private pending: Buffer = Buffer.alloc(0);
+  /** The server close() ended, until it is gone. */
+  private closing: ChildProcess | undefined;
+  /** The server said it is ready ('H'): from then on a request it was sent may have started a program. */
+  private ready = false;
+  // The frame being read: its head (which may arrive split), then `left` bytes of its payload.
+  private readonly head = Buffer.alloc(FRAME_HEAD);
+  private headBytes = 0;
+  private type = 0;
+  private left = -1;
+  private parts: Buffer[] = [];
   private current: Current | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private deathReason = '';
@@ -54,7 +66,10 @@ export class ProgramServer {
     if (this.child) return;
     const child = spawn(this.file, [], { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
     this.child = child;
-    this.pending = Buffer.alloc(0);
+    this.ready = false;
+    this.headBytes = 0;
+    this.left = -1;
+    this.parts = [];
     this.deathReason = '';
     this.stderrTail = '';
     child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -69,35 +84,61 @@ export class ProgramServer {
     this.holdEventLoop(false);
   }
 
-  /** Runs one program; resolves once it has exited and its stdout and stderr are drained. */
-  run(file: string, env: Record<string, string>, stdin: Buffer, hooks: HelperRunHooks): Promise<HelperRunResult> {
-    const result = this.queue.then(() => this.runNow(file, env, stdin, hooks));
+  /**
+   * Runs one program with `env` (shared by invocations: what a fork server
+   * compares with its own) and `invocationEnv` (this invocation's own) on top;
+   * resolves once it has exited and its stdout and stderr are drained.
+   */
+  run(file: string, env: Record<string, string>, invocationEnv: Record<string, string>, stdin: Buffer, hooks: HelperRunHooks): Promise<HelperRunResult> {
+    const result = this.queue.then(() => this.runNow(file, env, invocationEnv, stdin, hooks));
     this.queue = result;
     return result;
   }
 
+  /**
+   * Ends the server. SIGTERM, which it handles as it handles the runtime's death:
+   * a program it runs now dies with it, and what that program left (SIGKILL
+   * would orphan a spawned program).
+   */
   close(): void {
     const child = this.child;
     this.child = undefined;
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    // A run in progress still ends (interrupted) when this server dies.
+    this.closing = child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.stdin?.destroy();
+      child.kill('SIGTERM');
+    }
   }
 
-  private runNow(file: string, env: Record<string, string>, stdin: Buffer, hooks: HelperRunHooks): Promise<HelperRunResult> {
+  private runNow(
+    file: string,
+    env: Record<string, string>,
+    invocationEnv: Record<string, string>,
+    stdin: Buffer,
+    hooks: HelperRunHooks,
+  ): Promise<HelperRunResult> {
     this.start();
     const child = this.child!;
-    const parts: Buffer[] = [Buffer.from(`${file}\0`)];
-    for (const [key, value] of Object.entries(env)) {
-      // As Node's spawn: a NUL cannot be passed in the environment.
-      if (value === undefined || key.includes('\0') || key.includes('=') || String(value).includes('\0')) continue;
-      parts.push(Buffer.from(`${key}=${value}\0`));
+    const parts: string[] = [`${file}\0`];
+    for (const [list, skip] of [
+      [env, invocationEnv],
+      [invocationEnv, undefined],
+    ] as const) {
+      for (const [key, value] of Object.entries(list)) {
+        // As Node's spawn: a NUL cannot be passed in the environment.
+        if (value === undefined || key.includes('\0') || key.includes('=') || String(value).includes('\0')) continue;
+        if (skip && key in skip) continue;
+        parts.push(`${key}=${value}\0`);
+      }
+      parts.push('\0');
     }
-    parts.push(Buffer.from([0]));
-    const head = Buffer.concat(parts);
+    const head = Buffer.from(parts.join(''));
     const frame = Buffer.allocUnsafe(5);
     frame[0] = 0x52; // 'R'
     frame.writeUInt32LE(head.length + stdin.length, 1);
     return new Promise<HelperRunResult>((done) => {
-      this.current = { hooks, started: false, done };
+      this.current = { hooks, done };
       this.holdEventLoop(true);
       child.stdin!.write(frame);
       child.stdin!.write(head);
@@ -105,33 +146,59 @@ export class ProgramServer {
     });
   }
 
+  // Frames are parsed as they arrive; stdout and stderr are handed on as views
+  // of the chunks read, never copied (a 6 MB response is copied once, when the
+  // runner joins it).
   private onData(chunk: Buffer): void {
-    const buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     let offset = 0;
-    while (buf.length - offset >= 5) {
-      const len = buf.readUInt32LE(offset + 1);
-      if (buf.length - offset - 5 < len) break;
-      const type = buf[offset]!;
-      const payload = buf.subarray(offset + 5, offset + 5 + len);
-      offset += 5 + len;
-      this.onFrame(type, payload);
+    while (offset < chunk.length) {
+      if (this.left < 0) {
+        const take = Math.min(FRAME_HEAD - this.headBytes, chunk.length - offset);
+        chunk.copy(this.head, this.headBytes, offset, offset + take);
+        this.headBytes += take;
+        offset += take;
+        if (this.headBytes < FRAME_HEAD) return;
+        this.headBytes = 0;
+        this.type = this.head[0]!;
+        this.left = this.head.readUInt32LE(1);
+        this.parts = [];
+      }
+      const take = Math.min(this.left, chunk.length - offset);
+      const piece = chunk.subarray(offset, offset + take);
+      offset += take;
+      this.left -= take;
+      if (this.type === STDOUT || this.type === STDERR) {
+        if (take > 0) this.onOutput(this.type, piece);
+      } else {
+        this.parts.push(piece);
+      }
+      if (this.left === 0) {
+        this.left = -1;
+        if (this.type !== STDOUT && this.type !== STDERR) {
+          this.onFrame(this.type, this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts));
+        }
+      }
     }
-    this.pending = offset === buf.length ? Buffer.alloc(0) : buf.subarray(offset);
+  }
+
+  private onOutput(type: number, piece: Buffer): void {
+    const current = this.current;
+    if (!current) return;
+    if (type === STDOUT) current.hooks.onStdout(piece);
+    else current.hooks.onStderr(piece);
   }
 
   private onFrame(type: number, payload: Buffer): void {
+    if (type === 0x48) {
+      // 'H'
+      this.ready = true;
+      return;
+    }
     const current = this.current;
     if (!current) return;
     switch (type) {
       case 0x53: // 'S'
-        current.started = true;
         current.hooks.onStart(payload.readUInt32LE(0));
-        return;
-      case 0x4f: // 'O'
-        current.hooks.onStdout(Buffer.from(payload));
-        return;
-      case 0x45: // 'E'
-        current.hooks.onStderr(Buffer.from(payload));
         return;
       case 0x46: {
         // 'F'
@@ -157,13 +224,15 @@ export class ProgramServer {
   }
 
   private onDeath(child: ChildProcess, reason: string): void {
-    if (this.child !== child) return;
-    this.child = undefined;
+    if (this.child !== child && this.closing !== child) return;
+    if (this.child === child) this.child = undefined;
+    else this.closing = undefined;
     this.deathReason ||= reason;
     const current = this.current;
     const said = this.stderrTail.trim();
     if (said) this.deathReason += `: ${said}`;
-    if (current) this.finish({ kind: 'server-died', started: current.started, message: this.deathReason });
+    // Dead before it was ready, it never read the request; once ready, it may have started the program.
+    if (current) this.finish({ kind: 'server-died', mayHaveStarted: this.ready, message: this.deathReason });
   }
 
   // The server must not keep an otherwise finished Node process alive: it is

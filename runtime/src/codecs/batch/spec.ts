@@ -1,0 +1,39 @@
+// What the build tells the runtime about a batch-mode program: its files by
+// DD name, how each is stored, and the highest RETURN-CODE that is success.
+// Plain JSON, written into the programs layer beside the other metadata.
+import type { RecordLayout } from '../copybook/layout.ts';
+import type { NativeSign } from '../copybook/codepage.ts';
+
+export type FileDirection = 'input' | 'output';
+/** `records`: fixed-length records of the copybook; `lines`: LINE SEQUENTIAL text; `bytes`: as they are. */
+export type FileFormat = 'records' | 'lines' | 'bytes';
+/** How a dataset is stored (in S3, or given as bytes); the program always sees GnuCOBOL's native bytes. */
+export type FileEncoding = 'utf-8' | 'latin1' | 'cp037' | 'cp1140';
+
+export const FILE_FORMATS: readonly FileFormat[] = ['records', 'lines', 'bytes'];
+export const FILE_ENCODINGS: readonly FileEncoding[] = ['utf-8', 'latin1', 'cp037', 'cp1140'];
+
+export interface BatchFile {
+  /** The external name the program ASSIGNs to (`EMPIN`), given to it as `DD_<name>`. */
+  ddName: string;
+  direction: FileDirection;
+  format: FileFormat;
+  encoding: FileEncoding;
+  /** `records`: the parsed copybook. */
+  layout?: RecordLayout;
+  /** A default S3 target (`s3://bucket/key`, `{requestId}` replaced), overridden by the event. */
+  s3?: string;
+}
+
+export interface BatchMetadata {
+  files: BatchFile[];
+  /** RETURN-CODE up to this is success (default 0). */
+  maxReturnCode: number;
+  /** The input an S3 event notification names. */
+  s3Trigger?: string;
+  /** How the program writes zoned decimal signs (cobc -fsign). */
+  nativeSign: NativeSign;
+}
+
+/** DD names as libcob looks them up: letters, digits, '-', '_' (no '.', no leading digit). */
+export const DD_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;

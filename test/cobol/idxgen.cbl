@@ -1,0 +1,37 @@
+      *> Creates (or reads back) an indexed file DD KSDS and a relative
+      *> file DD RRDS natively: the oracle for test/batch.test.ts.
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. IDXGEN.
+       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT OPTIONAL KF ASSIGN TO KSDS ORGANIZATION INDEXED
+               ACCESS DYNAMIC RECORD KEY K-ID.
+           SELECT OPTIONAL RELF ASSIGN TO RRDS ORGANIZATION RELATIVE
+               ACCESS DYNAMIC RELATIVE KEY WS-RK.
+       DATA DIVISION.
+       FILE SECTION.
+       FD KF.
+       01 K-REC.
+          05 K-ID PIC X(4).
+          05 K-DATA PIC X(6).
+       FD RELF.
+       01 R-REC PIC X(10).
+       WORKING-STORAGE SECTION.
+       01 WS-RK PIC 9(4).
+       PROCEDURE DIVISION.
+           OPEN I-O KF
+           MOVE "0001" TO K-ID
+           READ KF INVALID KEY DISPLAY "NEW"
+             NOT INVALID KEY DISPLAY "FOUND " K-DATA END-READ
+           MOVE "0001ABCDEF" TO K-REC
+           WRITE K-REC INVALID KEY REWRITE K-REC END-WRITE
+           CLOSE KF
+           OPEN I-O RELF
+           MOVE 3 TO WS-RK
+           READ RELF INVALID KEY DISPLAY "RNEW"
+             NOT INVALID KEY DISPLAY "RFOUND " R-REC END-READ
+           MOVE "RELATIVE3" TO R-REC
+           WRITE R-REC INVALID KEY REWRITE R-REC END-WRITE
+           CLOSE RELF
+           STOP RUN.

@@ -1,0 +1,13 @@
+*> What libcob read from the environment when it started: the user name, the temporary folder.
+IDENTIFICATION DIVISION.
+PROGRAM-ID. whoami.
+DATA DIVISION.
+WORKING-STORAGE SECTION.
+01 WS-USER PIC X(40).
+01 WS-TMP  PIC X(80).
+PROCEDURE DIVISION.
+    ACCEPT WS-USER FROM USER NAME
+    DISPLAY "user=" FUNCTION TRIM(WS-USER)
+    ACCEPT WS-TMP FROM ENVIRONMENT "TMPDIR"
+    DISPLAY "tmpdir=" FUNCTION TRIM(WS-TMP)
+    STOP RUN.
