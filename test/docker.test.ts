@@ -17,6 +17,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../infra/index.ts';
+import { unzipInto, zipEntries } from './support/zip.ts';
 import { discoverPrograms } from '../layer/programs.ts';
 import { PACKAGE_ROOT } from '../infra/bundling.ts';
 import {
@@ -121,7 +122,7 @@ describe.skipIf(problem !== undefined)('the Docker path, through podman', () => 
     }
   }, 1_800_000);
 
-  it('CDK Docker bundling (CDK_DOCKER=podman): layer/Dockerfile builds the same assets as local bundling', () => {
+  it('CDK Docker bundling (CDK_DOCKER=podman): layer/Dockerfile builds the same assets as local bundling', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cobolambda-podman-'));
     writeFileSync(
       join(dir, 'hello.cbl'),
@@ -146,15 +147,23 @@ describe.skipIf(problem !== undefined)('the Docker path, through podman', () => 
     const resources = Object.values(template.Resources as Record<string, any>);
     const fnKey = resources.find((r) => r.Type === 'AWS::Lambda::Function').Properties.Code.S3Key as string;
     const layerKey = resources.find((r) => r.Type === 'AWS::Lambda::LayerVersion').Properties.Content.S3Key as string;
-    const asset = (key: string) => join(out, `asset.${key.replace(/\.zip$/, '')}`);
-
-    expect(filesUnder(asset(fnKey))).toEqual(['bin/hello', 'cobolambda/programs/hello.json']);
-    const ran = spawnSync(join(asset(fnKey), 'bin', 'hello'), { encoding: 'utf8' });
+    // The build's own zips are the assets, as is: unzip them as Lambda would.
+    const zipOf = (key: string) => join(out, `asset.${key.replace(/\.zip$/, '')}.zip`);
+    const unzipped = async (key: string) => {
+      const dest = join(out, `unzipped-${key.replace(/\.zip$/, '')}`);
+      await unzipInto(zipOf(key), dest);
+      return dest;
+    };
+    expect(await zipEntries(zipOf(fnKey))).toEqual(['bin/hello', 'cobolambda/programs/hello.json']);
+    const fnDir = await unzipped(fnKey);
+    const layerDir = await unzipped(layerKey);
+    const asset = (key: string) => (key === fnKey ? fnDir : layerDir);
+    const ran = spawnSync(join(asset(fnKey), 'bin', 'hello'), { encoding: 'utf8', env: { LD_LIBRARY_PATH: join(layerDir, 'lib') } });
     expect(ran.stdout).toBe('hello from podman\n');
     expect(JSON.parse(readFileSync(join(asset(fnKey), 'cobolambda', 'programs', 'hello.json'), 'utf8'))).toMatchObject({ name: 'hello', mode: 'raw' });
 
     const layerFiles = filesUnder(asset(layerKey));
-    expect(layerFiles).toEqual(expect.arrayContaining(['bootstrap', 'cobolambda/runtime.cjs', 'node/bin/node']));
+    expect(layerFiles).toEqual(expect.arrayContaining(['bootstrap', 'cobolambda/runtime.cjs', 'node/bin/node', 'lib/libcob.so.4']));
     expect(statSync(join(asset(layerKey), 'bootstrap')).mode & 0o111).not.toBe(0);
     const node = spawnSync(join(asset(layerKey), 'node', 'bin', 'node'), ['--version'], { encoding: 'utf8' });
     expect(node.stdout).toMatch(/^v24\./);

@@ -255,6 +255,8 @@ describe('app settings from context', () => {
       forceDockerBundling: false,
       toolchainImage: undefined,
       lambdaBaseImage: undefined,
+      maxFunctionsPerStack: 60,
+      stackShards: {},
     });
     expect(readContext(get({ forceDockerBundling: true, toolchainImage: 'mirror.example/node:20-bookworm-slim' }))).toMatchObject({
       forceDockerBundling: true,
