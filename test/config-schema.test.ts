@@ -49,7 +49,7 @@ describe('the cobolambda.json schema', () => {
       '-/-: extra is not a setting (known: $schema, programs)',
       'a/colour: programs.a.colour is not a setting (known: std, cobcFlags, subprograms, mode, timeoutSeconds, memorySizeMb, environment, example, runtime, input, output, encoding, fields, redefines, using, files, maxReturnCode, s3Trigger, s3, ephemeralStorageMb)',
       'a/cobcFlags: programs.a.cobcFlags is "-free"; expected an array',
-      'a/mode: programs.a.mode is "recrod"; expected one of "raw", "lines", "record", "http", "call"',
+      'a/mode: programs.a.mode is "recrod"; expected one of "raw", "lines", "record", "http", "call", "batch"',
       'a/timeoutSeconds: programs.a.timeoutSeconds is 0; expected a whole number from 1 to 900',
       'a/input: programs.a.input.copybook is 5; expected a string',
       'a/encoding: programs.a.encoding is "ebcdic"; expected one of "utf-8", "latin1"',
