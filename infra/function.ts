@@ -3,7 +3,7 @@
 // /var/task/bin/<name>); the shared CobolRuntimeLayer brings /opt/bootstrap,
 // Node.js and the GnuCOBOL runtime; the handler is the program name.
 import { dirname, resolve } from 'node:path';
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -140,5 +140,12 @@ export class CobolFunction extends lambda.Function {
 
     this.url = addCobolFunctionUrl(this, functionUrl);
     grantS3Access(this, s3 ?? program.batch?.s3);
+    if (program.runtime !== 'provided.al2023') {
+      // dev runs it through the exec wrapper; deploy has no layer without Node yet, so say what it does instead.
+      Annotations.of(this).addWarningV2(
+        'cobolambda:runtime',
+        `${program.name}: "runtime": "${program.runtime}" is honoured by cobolambda dev only; deploy runs it on provided.al2023 with the runtime layer's Node`,
+      );
+    }
   }
 }

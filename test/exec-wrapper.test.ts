@@ -5,7 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { DevServer } from '../dev/dev-server.ts';
+import { CobolFunction } from '../infra/index.ts';
 import { processTree } from '../dev/process-tree.ts';
 import { compileTestProgram, TEST_COBOL_DIR, tempDir } from './support/cobc.ts';
 import { errorBody, startBootstrap, type BootstrapHandle } from './support/runtime-harness.ts';
@@ -88,5 +91,25 @@ describe('dev runs a nodejs24.x function the way Lambda does', () => {
     const provided = bootstraps().find((b) => b.env.includes('_HANDLER=echoal'))!;
     expect(provided.args.slice(1, -1)).toEqual([]);
     expect(provided.env.some((e) => e.startsWith('AWS_LAMBDA_EXEC_WRAPPER='))).toBe(false);
+  });
+});
+
+describe('deploy and the runtime setting', () => {
+  function synthWith(settings: unknown): { annotations: Annotations; template: Template } {
+    const dir = tempDir('exec-wrapper-infra');
+    writeFileSync(join(dir, 'hello.cbl'), '       IDENTIFICATION DIVISION.\n       PROGRAM-ID. HELLO.\n       PROCEDURE DIVISION.\n           STOP RUN.\n');
+    writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs: { hello: settings } }));
+    const app = new App({ outdir: tempDir('exec-wrapper-cdkout'), context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Runtime');
+    new CobolFunction(stack, 'Hello', { entry: join(dir, 'hello.cbl') });
+    app.synth();
+    return { annotations: Annotations.fromStack(stack), template: Template.fromStack(stack) };
+  }
+
+  it('says that nodejs24.x is honoured by dev only, and deploys on provided.al2023', () => {
+    const managed = synthWith({ runtime: 'nodejs24.x' });
+    managed.annotations.hasWarning('*', Match.stringLikeRegexp('"runtime": "nodejs24.x" is honoured by cobolambda dev only'));
+    managed.template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'provided.al2023' });
+    expect(synthWith({}).annotations.findWarning('*', Match.stringLikeRegexp('"runtime"'))).toEqual([]);
   });
 });
