@@ -56,7 +56,7 @@ export function codecFor(
       if (!meta.input || !meta.output) {
         return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: record mode needs input and output layouts`);
       }
-      return recordCodec(meta.input, meta.output, { ...meta.record, varseqFormat: varseqFormat(process.env) });
+      return recordCodec(meta.input, meta.output, { ...meta.record, varseqFormat: varseqFormat(runtime.env) });
     case 'http':
       return httpCodec;
     case 'call':
