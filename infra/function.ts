@@ -97,6 +97,12 @@ export class CobolFunction extends lambda.Function {
     const arch = cobolArchitecture(props.architecture);
     const architecture = lambdaArchitecture(arch);
     const functionRuntime = FUNCTION_RUNTIMES[program.runtime];
+    if (props.runtimeLayer instanceof CobolRuntimeLayer && props.runtimeLayer.lambdaRuntime !== program.runtime) {
+      throw new Error(
+        `${program.name} runs on ${program.runtime} ("runtime" in cobolambda.json), but the runtimeLayer given is the one for ${props.runtimeLayer.lambdaRuntime}: ` +
+          `leave runtimeLayer out, or give CobolRuntimeLayer.of(scope, { ..., lambdaRuntime: '${program.runtime}' })`,
+      );
+    }
     const runtimeLayer =
       props.runtimeLayer ?? CobolRuntimeLayer.of(scope, { cobolDir, architecture, lambdaRuntime: program.runtime, bundling: props.bundling });
     const extraLayers = props.extraLayers ?? [];

@@ -560,6 +560,10 @@ describe('a program on nodejs24.x ("runtime" in cobolambda.json)', () => {
     expect(a.runtimeLayer).toBe(b.runtimeLayer);
     expect(a.runtimeLayer).not.toBe(c.runtimeLayer);
     expect([a.runtimeLayer.node.id, c.runtimeLayer.node.id]).toEqual(['CobolNodejsRuntimeLayer', 'CobolRuntimeLayer']);
+    // A layer of the other runtime, given by hand, is refused, saying which one fits.
+    expect(() => new CobolFunction(stack, 'D', { entry: join(dir, 'web-echo.cbl'), runtimeLayer: c.runtimeLayer })).toThrow(
+      /web-echo runs on nodejs24\.x \("runtime" in cobolambda\.json\), but the runtimeLayer given is the one for provided\.al2023/,
+    );
   });
 
   it('with image packaging, warns that the image runs it on its own base', () => {
