@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { bundleRuntime } from '../../runtime/bundle.ts';
+import { MANAGED_NODE_ARGS } from '../../dev/execution-environment.ts';
 import { RuntimeApiServer, type InvocationRequest, type InvocationOutcome, type InitError } from '../../dev/runtime-api-server.ts';
 import { tempDir } from './cobc.ts';
 
@@ -47,7 +48,7 @@ export async function startBootstrap(options: {
   const address = options.apiAddress ?? (await api.listen());
   const [base, baseArgs]: [string, string[]] =
     options.launch === 'exec-wrapper'
-      ? [join(dir, 'exec-wrapper'), [process.execPath, '--expose-gc', '--max-http-header-size', '81920', '/var/runtime/index.mjs']]
+      ? [join(dir, 'exec-wrapper'), [process.execPath, ...MANAGED_NODE_ARGS]]
       : [join(dir, 'bootstrap'), []];
   const [command, ...args] = [...(options.wrap ?? []), base, ...baseArgs];
   return launchRuntime(api, command!, args, {
