@@ -426,7 +426,7 @@ async function main(): Promise<void> {
     const nodeName = LAYER_NODE === process.execPath ? `Node ${process.version}` : "the runtime layer's Node";
     const coldStartRows = [
       coldRow('node-e-0', `\`node -e 0\` (spawn → exit), ${nodeName}`, cold.node),
-      coldRow('bootstrap', 'bootstrap start → first next (one CommonJS bundle; the fork server starts once next is out)', cold.after),
+      coldRow('bootstrap', 'bootstrap start → first next (CommonJS bundle, its own Runtime API connection, codecs loaded by mode, fork server after next)', cold.after),
       coldRow('bootstrap-before', 'bootstrap start → first next (before: the ES module bundle)', cold.before),
       coldRow('dev-init', 'Init Duration in dev\'s REPORT line (bootstrap start → first next, seen by dev)', devInit),
     ];

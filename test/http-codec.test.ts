@@ -574,12 +574,12 @@ describe('http mode through ProgramInvoker: real programs; every failure is a 50
 });
 
 describe('wiring', () => {
-  it('codecFor picks the http codec from the metadata', () => {
+  it('codecFor picks the http codec from the metadata', async () => {
     const root = tempDir('http-meta');
     mkdirSync(join(root, 'cobolambda', 'programs'), { recursive: true });
     mkdirSync(join(root, 'bin'));
     writeFileSync(join(root, 'cobolambda', 'programs', 'page.json'), JSON.stringify({ name: 'page', mode: 'http' }));
-    expect(codecFor('page', join(root, 'bin'))).toBe(httpCodec);
+    expect(await codecFor('page', join(root, 'bin'))).toBe(httpCodec);
   });
 
   it('dev builds the Function URL event and reads the response as Function URLs do', () => {

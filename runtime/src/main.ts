@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const maxResponseBytes = envNumber('COBOLAMBDA_MAX_RESPONSE_BYTES', LAMBDA_MAX_RESPONSE);
-  const codec = codecFor(handler.name, programDir, { maxResponseBytes, env: process.env });
+  const codec = await codecFor(handler.name, programDir, { maxResponseBytes, env: process.env });
   if (!('encodeInput' in codec)) {
     writeLog(codec.errorMessage);
     await client.postInitError(codec).catch(() => {});

@@ -1,6 +1,6 @@
 // The HTTP transport to the Lambda Runtime API, and nothing else: it knows the
 // four calls and their headers, not programs or codecs.
-import http from 'node:http';
+import { HttpConnection, type Reply } from './http-connection.ts';
 import { contextFromHeaders, InvalidInvocationError, type InvocationContext } from './context.ts';
 import type { Diagnostic } from './diagnostic.ts';
 
@@ -28,14 +28,8 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 10, firstDelayMs: 20, maxDelayMs:
 /** Attempts to deliver one result (response or error) when the connection drops. */
 const RESULT_ATTEMPTS = 4;
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
 export class RuntimeApiClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly connection: HttpConnection;
   private readonly host: string;
   private readonly port: number;
 
@@ -46,6 +40,7 @@ export class RuntimeApiClient {
     const url = new URL(`http://${address}`);
     this.host = url.hostname.replace(/^\[|\]$/g, '');
     this.port = Number(url.port || 80);
+    this.connection = new HttpConnection(this.host, this.port);
   }
 
   /** Waits for the next event. Retries transport failures and 5xx answers with backoff. */
@@ -101,7 +96,7 @@ export class RuntimeApiClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.connection.close();
   }
 
   private async postDiagnostic(path: string, error: Diagnostic): Promise<number> {
@@ -117,7 +112,7 @@ export class RuntimeApiClient {
    * connection: otherwise the invocation would wait for an answer that never comes. The
    * Runtime API accepts one result per request id, so a repeat that did arrive is refused, not doubled.
    */
-  private async requestResending(method: string, path: string, body: Buffer, headers: http.OutgoingHttpHeaders): Promise<Reply> {
+  private async requestResending(method: string, path: string, body: Buffer, headers: Record<string, string>): Promise<Reply> {
     let delay = this.retry.firstDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -130,27 +125,7 @@ export class RuntimeApiClient {
     }
   }
 
-  private request(method: string, path: string, body?: Buffer, headers: http.OutgoingHttpHeaders = {}): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          agent: this.agent,
-          host: this.host,
-          port: this.port,
-          method,
-          path,
-          headers: body ? { ...headers, 'content-length': body.length } : headers,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-          res.on('error', reject);
-          res.on('aborted', () => reject(new Error(`connection dropped while reading ${method} ${path}`)));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  private request(method: string, path: string, body?: Buffer, headers: Record<string, string> = {}): Promise<Reply> {
+    return this.connection.request(method, path, body, headers);
   }
 }

@@ -7,13 +7,7 @@ import { diagnostic, type Diagnostic } from '../diagnostic.ts';
 import type { RecordLayout } from './copybook/layout.ts';
 import type { RecordCodecOptions } from './record.ts';
 import { rawCodec } from './raw.ts';
-import { linesCodec } from './lines.ts';
-import { recordCodec } from './record.ts';
-import { varseqFormat } from './record-framing.ts';
-import { httpCodec } from './http.ts';
-import { callCodec } from './call.ts';
 import type { BatchMetadata } from './batch/spec.ts';
-import { batchCodec } from './batch/index.ts';
 
 /** What the build tells the runtime about one program. */
 export interface ProgramMetadata {
@@ -33,11 +27,15 @@ export function metadataFile(programName: string, programDir: string): string {
   return join(programDir, '..', 'cobolambda', 'programs', `${programName}.json`);
 }
 
-export function codecFor(
+/**
+ * A function runs one program in one mode, so each mode's codec is imported when a program
+ * needs it: every function reading all of them cost about 7 ms of cold start (`npm run bench`).
+ */
+export async function codecFor(
   programName: string,
   programDir: string,
   runtime: { maxResponseBytes: number; env: Record<string, string | undefined> } = { maxResponseBytes: 6_291_556, env: {} },
-): Codec | Diagnostic {
+): Promise<Codec | Diagnostic> {
   const file = metadataFile(programName, programDir);
   if (!existsSync(file)) return rawCodec;
   let meta: ProgramMetadata;
@@ -51,19 +49,21 @@ export function codecFor(
     case 'raw':
       return rawCodec;
     case 'lines':
-      return linesCodec;
-    case 'record':
+      return (await import('./lines.ts')).linesCodec;
+    case 'record': {
       if (!meta.input || !meta.output) {
         return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: record mode needs input and output layouts`);
       }
+      const [{ recordCodec }, { varseqFormat }] = await Promise.all([import('./record.ts'), import('./record-framing.ts')]);
       return recordCodec(meta.input, meta.output, { ...meta.record, varseqFormat: varseqFormat(runtime.env) });
+    }
     case 'http':
-      return httpCodec;
+      return (await import('./http.ts')).httpCodec;
     case 'call':
       if (!meta.using || meta.using.length === 0) {
         return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: call mode needs the layouts of its parameters (using)`);
       }
-      return callCodec(programName, meta.using, meta.record);
+      return (await import('./call.ts')).callCodec(programName, meta.using, meta.record);
     case 'batch': {
       if (!meta.batch) return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: batch mode needs its files`);
       // libcob reads DD_<name> before anything else: one set by the function would be replaced without a word.
@@ -71,7 +71,7 @@ export function codecFor(
       if (clash) {
         return diagnostic('Runtime.InvalidConfiguration', `DD_${clash.ddName} is set in the function's environment, but batch mode gives the program its file ${clash.ddName}; remove the variable`);
       }
-      return batchCodec(meta.batch, { programName, maxResponseBytes: runtime.maxResponseBytes });
+      return (await import('./batch/index.ts')).batchCodec(meta.batch, { programName, maxResponseBytes: runtime.maxResponseBytes });
     }
     default:
       return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: unknown mode ${JSON.stringify(meta.mode)}`);
