@@ -3,12 +3,13 @@
 // lines its bootstrap logs for that invocation.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { RuntimeApiServer, type InvocationOutcome } from './runtime-api-server.ts';
 import { killTree, rssKb, treeRssKb } from './process-tree.ts';
 import { LineReader } from './log-lines.ts';
 import { layerNodeForHost } from '../layer/build.ts';
-import { taskRootCommand } from './task-root.ts';
+import { RUNTIME_START_FD, taskRootCommand } from './task-root.ts';
 import type { LambdaRuntime } from '../layer/config-schema.ts';
 
 export interface FunctionSettings {
@@ -83,7 +84,7 @@ export class ExecutionEnvironment {
   async start(): Promise<{ ok: true } | { ok: false; outcome: InvocationOutcome }> {
     const s = this.settings;
     const address = await this.api.listen();
-    const started = performance.now();
+    let started = performance.now();
     const firstNext = new Promise<void>((resolve) => this.api.onNext(resolve));
     const initError = new Promise<InvocationOutcome>((resolve) =>
       this.api.onInitError((e) => resolve({ kind: 'error', errorType: e.errorType, body: e.body })),
@@ -97,11 +98,15 @@ export class ExecutionEnvironment {
     const child = spawn(start.command, start.args, {
       cwd: start.cwd,
       env: this.lambdaEnvironment(address),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: start.readOnly ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
       // Its own process group, so resetting the environment takes everything in it and nothing else.
       detached: true,
     });
     this.child = child;
+    // Init Duration starts with the runtime, as Lambda's does, not with dev's read-only setup before it.
+    const runtimeStart = start.readOnly ? (child.stdio[RUNTIME_START_FD] as Readable) : undefined;
+    runtimeStart?.once('data', () => (started = performance.now()));
+    runtimeStart?.resume();
     for (const stream of [child.stdout!, child.stderr!]) {
       const lines = new LineReader((line) => this.onLogLine(line));
       stream.on('data', (c: Buffer) => {
