@@ -30,7 +30,7 @@ export interface FunctionSettings {
 }
 
 /** What the managed nodejs24.x runtime passes its wrapper after its Node: flags, then its own entry. */
-const MANAGED_NODE_ARGS = ['--expose-gc', '--max-http-header-size', '81920', '/var/runtime/index.mjs'];
+export const MANAGED_NODE_ARGS = ['--expose-gc', '--max-http-header-size', '81920', '/var/runtime/index.mjs'];
 
 /** The account every `dev` function is in. */
 export const LOCAL_ACCOUNT_ID = '123456789012';

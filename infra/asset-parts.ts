@@ -3,10 +3,12 @@
 // build every asset of a synth shares instead of starting a process per asset.
 //
 //   runtime        → runtime-layer.zip, used by CDK as the asset as is
+//   runtime-nodejs → runtime-layer-nodejs.zip (no Node: for nodejs24.x), likewise
 //   program:<name> → functions/<name>.zip, likewise (bin/<name>, cobolambda/programs/<name>.json)
 //   all            → runtime/ and programs/ unzipped (the root Dockerfile's /opt)
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUNTIME_LAYERS } from '../layer/runtime-layers.ts';
 
 /** The file a build folder keeps the fingerprint of its inputs in. */
 export const BUILD_STAMP = '.cobolambda-stamp';
@@ -29,8 +31,18 @@ export function copyAssetPart(buildDir: string, part: string, out: string): void
     return;
   }
   const program = part.startsWith('program:') ? part.slice('program:'.length) : undefined;
-  const zip = program ? join(buildDir, 'functions', `${program}.zip`) : join(buildDir, 'runtime-layer.zip');
-  if (!existsSync(zip)) throw new AssetPartError(`the build left no ${program ? `code zip for "${program}"` : 'runtime layer zip'} at ${zip}`);
+  const layer = Object.values(RUNTIME_LAYERS).find((l) => l.name === part);
+  if (!program && !layer) throw new AssetPartError(`no asset part "${part}": it is "program:<name>", "all" or a runtime layer (${runtimeLayerParts()})`);
+  const zipName = program ? `${program}.zip` : layer!.zipName;
+  const zip = program ? join(buildDir, 'functions', zipName) : join(buildDir, zipName);
+  if (!existsSync(zip)) throw new AssetPartError(`the build left no ${program ? `code zip for "${program}"` : `${part} layer zip`} at ${zip}`);
   // A single zip in the bundling output is the asset itself (CDK's BundlingOutput.AUTO_DISCOVER).
-  cpSync(zip, join(out, program ? `${program}.zip` : 'runtime-layer.zip'));
+  cpSync(zip, join(out, zipName));
+}
+
+/** The runtime layers' asset parts, for messages. */
+export function runtimeLayerParts(): string {
+  return Object.values(RUNTIME_LAYERS)
+    .map((l) => `"${l.name}"`)
+    .join(', ');
 }

@@ -6,13 +6,14 @@
 // cache (--cache-dir), so nothing `cobolambda build` or `dev` compiled is compiled again.
 //
 // Usage: node --import tsx infra/build-asset.ts --cobol-dir DIR --out DIR
-//          --build-dir DIR --part runtime|program:<name>|all --arch x86_64|arm64
+//          --build-dir DIR --part runtime|runtime-nodejs|program:<name>|all --arch x86_64|arm64
 //          [--fingerprint HASH] [--cache-dir DIR]
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildProject, type BuildResult } from '../layer/build.ts';
-import { AssetPartError, BUILD_STAMP, buildIsCurrent, copyAssetPart } from './asset-parts.ts';
+import { RUNTIME_LAYER_NAMES } from '../layer/runtime-layers.ts';
+import { AssetPartError, BUILD_STAMP, buildIsCurrent, copyAssetPart, runtimeLayerParts } from './asset-parts.ts';
 
 function fail(message: string): never {
   process.stderr.write(`cobolambda: ${message}\n`);
@@ -46,8 +47,8 @@ async function main(): Promise<void> {
   if (!cobolDir || !out || !buildDir || !part) fail('build-asset needs --cobol-dir, --out, --build-dir and --part');
   if (arch !== 'x86_64' && arch !== 'arm64') fail(`--arch must be x86_64 or arm64, not ${arch}`);
   const program = part.startsWith('program:') ? part.slice('program:'.length) : undefined;
-  if (part !== 'runtime' && part !== 'all' && !program) {
-    fail(`--part must be "runtime", "program:<name>" or "all", not "${part}"`);
+  if (!(RUNTIME_LAYER_NAMES as string[]).includes(part) && part !== 'all' && !program) {
+    fail(`--part must be ${runtimeLayerParts()}, "program:<name>" or "all", not "${part}"`);
   }
 
   // One build serves every asset of a synth: reuse it while its inputs are unchanged.

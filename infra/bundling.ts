@@ -16,6 +16,7 @@ import { discoverPrograms, CONFIG_FILE, type ProgramSpec } from '../layer/progra
 import { defaultCacheDir } from '../layer/build-cache.ts';
 import { buildIsCurrent, copyAssetPart } from './asset-parts.ts';
 import { findCopybook } from '../layer/copybooks.ts';
+import type { RuntimeLayerName } from '../layer/runtime-layers.ts';
 import type { CobolArchitecture, CobolBundlingOptions } from './types.ts';
 
 /**
@@ -63,11 +64,14 @@ export const IMAGE_PACKAGE_ROOT = '/cobolambda';
 /** Where a function's program sits in its code asset, i.e. under /var/task. */
 export const FUNCTION_PROGRAM_DIR = '/var/task/bin';
 
-/** One Lambda asset: the shared runtime layer, or the code of one program's function. */
-export type CobolAssetPart = { kind: 'runtime' } | { kind: 'program'; name: string };
+/**
+ * One Lambda asset: a shared runtime layer (`runtime` for provided.al2023,
+ * `runtime-nodejs` for nodejs24.x: layer/runtime-layers.ts), or the code of one program's function.
+ */
+export type CobolAssetPart = { kind: RuntimeLayerName } | { kind: 'program'; name: string };
 
 export function partArgument(part: CobolAssetPart): string {
-  return part.kind === 'runtime' ? 'runtime' : `program:${part.name}`;
+  return part.kind === 'program' ? `program:${part.name}` : part.kind;
 }
 
 export function hostArchitecture(arch: string = process.arch): CobolArchitecture {
@@ -212,8 +216,8 @@ export function assetHash(part: CobolAssetPart, cobolDir: string, arch: CobolArc
   const dir = resolve(cobolDir);
   const programs = programsOf(dir, memo);
   const toolchainHash = remember(memo, 'toolchain', () => fingerprintFiles(toolchainInputFiles(), PACKAGE_ROOT, 'toolchain', memo));
-  // The runtime layer holds no program: it changes with the toolchain only, so a new program never replaces it.
-  const sources = part.kind === 'runtime' ? [] : programInputFiles(requireProgram(programs, part.name, dir));
+  // A runtime layer holds no program: it changes with the toolchain only, so a new program never replaces it.
+  const sources = part.kind === 'program' ? programInputFiles(requireProgram(programs, part.name, dir)) : [];
   return fingerprintFiles(sources, dir, `cobolambda:${partArgument(part)}:${arch}:${toolchainHash}`, memo);
 }
 
@@ -288,7 +292,7 @@ export class LocalCobolBundler implements ILocalBundling {
 
   tryBundle(outputDir: string, _options: BundlingOptions): boolean {
     const decision = this.decide();
-    const what = this.part.kind === 'runtime' ? 'the runtime layer' : `program "${this.part.name}"`;
+    const what = this.part.kind === 'program' ? `program "${this.part.name}"` : `the ${this.part.kind} layer`;
     if (!decision.local) {
       this.log(`cobolambda: bundling ${what} in Docker (${BUNDLING_DOCKERFILE}): ${decision.reason}`);
       return false;

@@ -1,16 +1,18 @@
-// CobolFunction: one COBOL program as a Lambda function on provided.al2023.
-// The code asset holds bin/<name> and cobolambda/programs/<name>.json (so
-// /var/task/bin/<name>); the shared CobolRuntimeLayer brings /opt/bootstrap,
-// Node.js and the GnuCOBOL runtime; the handler is the program name.
+// CobolFunction: one COBOL program as a Lambda function, on provided.al2023 or,
+// when the program's "runtime" says so, on the managed nodejs24.x. The code asset
+// holds bin/<name> and cobolambda/programs/<name>.json (so /var/task/bin/<name>)
+// either way; the shared CobolRuntimeLayer of that runtime brings /opt/bootstrap
+// and Node.js (provided.al2023) or /opt/exec-wrapper (nodejs24.x), the bundled
+// runtime and the GnuCOBOL runtime; the handler is the program name.
 import { dirname, resolve } from 'node:path';
-import { Annotations, Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ProgramSpec } from '../layer/programs.ts';
 import { cobolArchitecture, cobolCode, FUNCTION_PROGRAM_DIR, lambdaArchitecture, programsOf, synthMemo, type SynthMemo } from './bundling.ts';
-import { CobolRuntimeLayer } from './runtime-layer.ts';
+import { CobolRuntimeLayer, FUNCTION_RUNTIMES } from './runtime-layer.ts';
 import type { CobolFunctionProps } from './types.ts';
 import { grantS3Access } from './s3-access.ts';
 
@@ -94,8 +96,15 @@ export class CobolFunction extends lambda.Function {
     const cobolDir = resolve(props.cobolDir ?? dirname(program.source));
     const arch = cobolArchitecture(props.architecture);
     const architecture = lambdaArchitecture(arch);
+    const functionRuntime = FUNCTION_RUNTIMES[program.runtime];
+    if (props.runtimeLayer instanceof CobolRuntimeLayer && props.runtimeLayer.lambdaRuntime !== program.runtime) {
+      throw new Error(
+        `${program.name} runs on ${program.runtime} ("runtime" in cobolambda.json), but the runtimeLayer given is the one for ${props.runtimeLayer.lambdaRuntime}: ` +
+          `leave runtimeLayer out, or give CobolRuntimeLayer.of(scope, { ..., lambdaRuntime: '${program.runtime}' })`,
+      );
+    }
     const runtimeLayer =
-      props.runtimeLayer ?? CobolRuntimeLayer.of(scope, { cobolDir, architecture, bundling: props.bundling });
+      props.runtimeLayer ?? CobolRuntimeLayer.of(scope, { cobolDir, architecture, lambdaRuntime: program.runtime, bundling: props.bundling });
     const extraLayers = props.extraLayers ?? [];
     if (extraLayers.length > 4) throw new Error(`${program.name}: Lambda allows 5 layers; the runtime layer is one`);
 
@@ -117,7 +126,7 @@ export class CobolFunction extends lambda.Function {
     } = props;
     super(scope, id, {
       ...rest,
-      runtime: lambda.Runtime.PROVIDED_AL2023,
+      runtime: functionRuntime.runtime,
       handler: program.name,
       architecture,
       code: cobolCode(cobolDir, { kind: 'program', name: program.name }, arch, bundling, memo),
@@ -127,7 +136,9 @@ export class CobolFunction extends lambda.Function {
       environment: {
         ...program.environment,
         ...props.environment,
+        // The same program folder on either runtime: the runtime finds the program there by _HANDLER.
         COBOLAMBDA_PROGRAM_DIR: FUNCTION_PROGRAM_DIR,
+        ...functionRuntime.environment,
       },
       description: props.description ?? programDescription(program),
       ...((ephemeralStorageMb ?? program.batch?.ephemeralStorageMb) ? { ephemeralStorageSize: Size.mebibytes((ephemeralStorageMb ?? program.batch?.ephemeralStorageMb)!) } : {}),
@@ -140,12 +151,5 @@ export class CobolFunction extends lambda.Function {
 
     this.url = addCobolFunctionUrl(this, functionUrl);
     grantS3Access(this, s3 ?? program.batch?.s3);
-    if (program.runtime !== 'provided.al2023') {
-      // dev runs it through the exec wrapper; deploy has no layer without Node yet, so say what it does instead.
-      Annotations.of(this).addWarningV2(
-        'cobolambda:runtime',
-        `${program.name}: "runtime": "${program.runtime}" is honoured by cobolambda dev only; deploy runs it on provided.al2023 with the runtime layer's Node`,
-      );
-    }
   }
 }

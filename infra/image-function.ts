@@ -3,8 +3,10 @@
 // public.ecr.aws/lambda/provided:al2023); the function picks its program with
 // ImageConfig.Command = [name], exactly like `docker run cobol-fn <name>`.
 // CDK builds and pushes the image at deploy time (needs Docker then, not at synth).
+// An image brings its own base and Node.js, so a program's "runtime" does not
+// apply here: a nodejs24.x program runs as in every image, with a warning saying so.
 import { dirname, relative, resolve, sep } from 'node:path';
-import { Duration, IgnoreMode } from 'aws-cdk-lib';
+import { Annotations, Duration, IgnoreMode } from 'aws-cdk-lib';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -67,5 +69,11 @@ export class CobolImageFunction extends lambda.DockerImageFunction {
     this.program = program;
     this.functionLogGroup = logGroup;
     this.url = addCobolFunctionUrl(this, functionUrl);
+    if (program.runtime !== 'provided.al2023') {
+      Annotations.of(this).addWarningV2(
+        'cobolambda:runtime',
+        `${program.name}: "runtime": "${program.runtime}" applies to zip packaging only; the image runs it on its own base (provided.al2023) and the image's Node.js`,
+      );
+    }
   }
 }

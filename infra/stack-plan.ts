@@ -15,7 +15,8 @@ import type { ProgramSpec } from '../layer/programs.ts';
 /**
  * Per function: Function, ServiceRole, its DefaultPolicy, LogGroup, and with a
  * URL the FunctionUrl and a Permission (public URLs); outputs name, ARN, URL.
- * 60 functions stay under 500 resources (6 × 60 + the layer) and 200 outputs (3 × 60 + 1).
+ * 60 functions stay under 500 resources (6 × 60 + the two runtime layers at most,
+ * provided.al2023's and nodejs24.x's) and 200 outputs (3 × 60 + 2).
  */
 export const DEFAULT_MAX_FUNCTIONS_PER_STACK = 60;
 

@@ -1,7 +1,8 @@
 // A cobolambda stack: programs of a COBOL folder as Lambda functions (all of
-// them, or the share infra/stack-plan.ts gives it), the runtime layer, and an
-// output per function (name, ARN, URL). Each stack has its own copy of the
-// layer (one asset, uploaded once), so each deploys and updates on its own.
+// them, or the share infra/stack-plan.ts gives it), the runtime layer of each
+// Lambda runtime its programs use, and an output per function (name, ARN, URL).
+// Each stack has its own copy of the layers (one asset each, uploaded once), so
+// each deploys and updates on its own.
 import { resolve } from 'node:path';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +14,7 @@ import { CobolFunction } from './function.ts';
 import { CobolImageFunction } from './image-function.ts';
 import { CobolRuntimeLayer } from './runtime-layer.ts';
 import type { CobolArchitecture, CobolBaseImages, CobolBundlingOptions } from './types.ts';
+import type { LambdaRuntime } from '../layer/config-schema.ts';
 
 export { readContext, type CobolambdaContext, type FunctionUrls } from './config.ts';
 
@@ -50,7 +52,10 @@ export function pascalCase(name: string): string {
 export class CobolambdaStack extends Stack {
   readonly programs: ProgramSpec[];
   readonly functions: Array<CobolFunction | CobolImageFunction> = [];
+  /** The provided.al2023 runtime layer, when some program runs on provided.al2023 (the default). */
   readonly runtimeLayer?: CobolRuntimeLayer;
+  /** The runtime layer without Node.js, when some program has `"runtime": "nodejs24.x"`. */
+  readonly nodejsRuntimeLayer?: CobolRuntimeLayer;
 
   constructor(scope: Construct, id: string, props: CobolambdaStackProps = {}) {
     super(scope, id, props);
@@ -63,11 +68,21 @@ export class CobolambdaStack extends Stack {
     const authType = props.functionUrlAuth ?? lambda.FunctionUrlAuthType.AWS_IAM;
 
     const bundling = { toolchainImage: props.baseImages?.toolchain, ...props.bundling };
-    if (packaging === 'zip') {
-      this.runtimeLayer = CobolRuntimeLayer.of(this, { cobolDir, architecture, bundling });
+    const layerFor = (lambdaRuntime: LambdaRuntime) => CobolRuntimeLayer.of(this, { cobolDir, architecture, lambdaRuntime, bundling });
+    const runtimes = new Set(this.programs.map((p) => p.runtime));
+    // Only the layers some program uses: a stack of nodejs24.x programs uploads no Node.js.
+    if (packaging === 'zip' && runtimes.has('provided.al2023')) {
+      this.runtimeLayer = layerFor('provided.al2023');
       new CfnOutput(this, 'RuntimeLayerArn', {
         value: this.runtimeLayer.layerVersionArn,
         description: 'The cobolambda runtime layer version',
+      });
+    }
+    if (packaging === 'zip' && runtimes.has('nodejs24.x')) {
+      this.nodejsRuntimeLayer = layerFor('nodejs24.x');
+      new CfnOutput(this, 'NodejsRuntimeLayerArn', {
+        value: this.nodejsRuntimeLayer.layerVersionArn,
+        description: 'The cobolambda runtime layer version for nodejs24.x functions (no Node.js)',
       });
     }
 
@@ -90,7 +105,7 @@ export class CobolambdaStack extends Stack {
       };
       const fn =
         packaging === 'zip'
-          ? new CobolFunction(this, id, { ...common, runtimeLayer: this.runtimeLayer, bundling })
+          ? new CobolFunction(this, id, { ...common, runtimeLayer: layerFor(program.runtime), bundling })
           : new CobolImageFunction(this, id, { ...common, baseImages: props.baseImages });
       this.functions.push(fn);
       new CfnOutput(this, `${id}FunctionName`, { value: fn.functionName, description: `${program.name}: function name` });

@@ -4,6 +4,7 @@ import type { DockerImage, RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import type { LambdaRuntime } from '../layer/config-schema.ts';
 
 /** The two Lambda architectures, spelled as the build spells them. */
 export type CobolArchitecture = 'x86_64' | 'arm64';
@@ -59,6 +60,13 @@ export interface CobolRuntimeLayerProps {
   readonly cobolDir: string;
   /** @default lambda.Architecture.X86_64 */
   readonly architecture?: lambda.Architecture;
+  /**
+   * The Lambda runtime of the functions it serves: `provided.al2023` (the layer
+   * brings Node.js and bootstrap) or `nodejs24.x` (neither: Lambda's Node runs the
+   * runtime through the exec wrapper).
+   * @default 'provided.al2023'
+   */
+  readonly lambdaRuntime?: LambdaRuntime;
   readonly bundling?: CobolBundlingOptions;
 }
 
@@ -131,8 +139,9 @@ export interface CobolFunctionProps
    */
   readonly functionUrl?: boolean | CobolFunctionUrlOptions;
   /**
-   * The runtime layer to attach.
-   * @default the stack's shared CobolRuntimeLayer for the COBOL folder and architecture
+   * The runtime layer to attach. It must match the program's `runtime` (a layer
+   * without Node.js for `nodejs24.x`).
+   * @default the stack's shared CobolRuntimeLayer for the COBOL folder, architecture and the program's `runtime`
    */
   readonly runtimeLayer?: ILayerVersion;
   /** Extra layers after the runtime layer (at most 4: Lambda allows 5). */

@@ -7,6 +7,7 @@ import { cachePath, hashText, placeFromCache, storeInCache } from './build-cache
 import type { CompileResult } from './compile.ts';
 import { MetadataError, programMetadata } from './metadata.ts';
 import type { ProgramSpec } from './programs.ts';
+import type { LambdaRuntime } from './config-schema.ts';
 import type { LambdaArch, LinkStrategy } from './toolchain.ts';
 import { LAMBDA_DIRECT_UPLOAD_LIMIT } from './upload-limits.ts';
 import { writeDeterministicZip, writeZipOf } from './zip.ts';
@@ -29,6 +30,8 @@ export interface ProgramResult {
   zipBytes?: number;
   unzippedBytes?: number;
   linking: string;
+  /** The Lambda runtime its function is deployed on, hence which runtime layer it gets. */
+  lambdaRuntime: LambdaRuntime;
   compileMs?: number;
   cached: boolean;
   error?: string;
@@ -52,7 +55,7 @@ interface Places {
 
 /** Writes a compiled program's metadata and its function zip; turns a metadata error into a failed program. */
 export async function finishProgram(spec: ProgramSpec, r: CompileResult, at: Places): Promise<ProgramResult> {
-  const base = { name: spec.name, group: spec.group, source: spec.source, linking: at.linking, compileMs: r.compileMs };
+  const base = { name: spec.name, group: spec.group, source: spec.source, linking: at.linking, lambdaRuntime: spec.runtime, compileMs: r.compileMs };
   if (!r.ok) return { ...base, cached: false, error: r.messages };
   let metadata: string;
   try {
@@ -120,14 +123,19 @@ export async function writeProgramsLayer(dir: string, zip: string, runtimeUnzipp
 export function writeDistReadme(outDir: string, b: { programs: ProgramResult[]; layers: LayerResult[]; ok: boolean; arch: LambdaArch; linking: string }): void {
   const ok = b.programs.filter((p) => !p.error);
   const zipped = ok.reduce((n, p) => n + (p.zipBytes ?? 0), 0);
-  const runtime = b.layers.find((l) => l.name === 'runtime');
+  const sizes = (name: string): string => {
+    const layer = b.layers.find((l) => l.name === name);
+    return layer ? `; ${fmtMb(layer.zippedBytes)} zipped, ${fmtMb(layer.unzippedBytes)} unzipped` : '';
+  };
+  const onNodejs = ok.filter((p) => p.lambdaRuntime === 'nodejs24.x').length;
   const text = `# What \`cobolambda build\` wrote here
 
 ${b.ok ? 'The last build succeeded' : 'The last build FAILED: the zips were removed; see its output'}: ${ok.length} of ${b.programs.length} program(s), ${b.arch}, linking ${b.linking}.
 
 | file | what it is |
 |---|---|
-| \`runtime-layer.zip\` | the Lambda layer every function uses (unpacked under \`/opt\`): \`bootstrap\`, \`cobolambda/runtime.cjs\` and \`cobolambda/spawn-helper\`, \`node/bin/node\`, and \`lib/\` (libcob and the libraries it needs, loaded by every program)${runtime ? `; ${fmtMb(runtime.zippedBytes)} zipped, ${fmtMb(runtime.unzippedBytes)} unzipped` : ''} |
+| \`runtime-layer.zip\` | the Lambda layer of every function on \`provided.al2023\`, the default (unpacked under \`/opt\`): \`bootstrap\`, \`cobolambda/runtime.cjs\` and \`cobolambda/spawn-helper\`, \`node/bin/node\`, and \`lib/\` (libcob and the libraries it needs, loaded by every program)${sizes('runtime')} |
+| \`runtime-layer-nodejs.zip\` | the same without \`node/\` and \`bootstrap\`, for functions on Lambda's managed \`nodejs24.x\` (\`"runtime": "nodejs24.x"\`; ${onNodejs} program(s) here), which run the bundle on Lambda's own Node through \`AWS_LAMBDA_EXEC_WRAPPER=/opt/exec-wrapper\`: \`exec-wrapper\`, \`cobolambda/\`, \`lib/\`${sizes('runtime-nodejs')} |
 | \`functions/<name>.zip\` | one function's code (unpacked under \`/var/task\`): \`bin/<name>\`, the program, and \`cobolambda/programs/<name>.json\`, its I/O mode and parsed copybooks. ${ok.length} zips, ${fmtMb(zipped)} in all: what a first deploy uploads, with the runtime layer |
 | \`programs-layer.zip\` | only with \`--programs-layer\`: every program in one layer (\`bin/\`, \`cobolambda/programs/\`), refused when it would pass Lambda's 250 MB with the runtime layer |
 | \`runtime/\`, \`programs/\` | the same, unzipped (\`programs/\` is what an image's \`/opt\` gets) |

@@ -18,7 +18,9 @@ import { checkElfFiles, formatElfProblems, listLayerFiles } from './elf.ts';
 import { discoverPrograms, type ProgramSpec } from './programs.ts';
 import { progressReporter } from './progress.ts';
 import { assertArch, copyLibraries, detectToolchain, hostLambdaArch, LINKING, runtimeLibraries, type LambdaArch, type LinkStrategy } from './toolchain.ts';
-import { contentsFingerprintFile, writeDeterministicZip } from './zip.ts';
+import { contentsFingerprintFile, writeZipOf, type ZipStats } from './zip.ts';
+import type { LambdaRuntime } from './config-schema.ts';
+import { RUNTIME_LAYERS, runtimeLayerFiles } from './runtime-layers.ts';
 import { directUploadWarnings, type ZipUpload } from './upload-limits.ts';
 import {
   fmtMb,
@@ -77,6 +79,8 @@ export interface BuildResult {
   /** Every program unzipped: `bin/<name>` and `cobolambda/programs/<name>.json` (the /opt of an image). */
   programsLayerDir: string;
   runtimeLayerZip: string;
+  /** The runtime layer zip for each Lambda runtime: `runtime-layer.zip` (provided.al2023), `runtime-layer-nodejs.zip` (nodejs24.x, no Node). */
+  runtimeLayerZips: Record<LambdaRuntime, string>;
   /** `functions/<name>.zip`: one function's code each. */
   functionsDir: string;
   /** Written only with `programsLayer`. */
@@ -147,7 +151,9 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const runtimeLayerDir = join(outDir, 'runtime');
   const programsLayerDir = join(outDir, 'programs');
   const functionsDir = join(outDir, 'functions');
-  const runtimeLayerZip = join(outDir, 'runtime-layer.zip');
+  const lambdaRuntimes = Object.keys(RUNTIME_LAYERS) as LambdaRuntime[];
+  const runtimeLayerZips = Object.fromEntries(lambdaRuntimes.map((r) => [r, join(outDir, RUNTIME_LAYERS[r].zipName)])) as Record<LambdaRuntime, string>;
+  const runtimeLayerZip = runtimeLayerZips['provided.al2023'];
   const programsLayerZip = join(outDir, 'programs-layer.zip');
   const errors: string[] = [];
 
@@ -157,8 +163,16 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   await writeRuntimeLayer(runtimeLayerDir, arch, linking, cacheDir, log);
   // Zipping Node takes seconds of zlib in libuv's threads: let it overlap the compiles.
-  const runtimeZip = writeDeterministicZip(runtimeLayerDir, runtimeLayerZip, cacheDir);
-  runtimeZip.catch(() => {}); // awaited below; a failure is reported there
+  // Both runtime layers are written whatever the programs ask for: the one without Node is the
+  // same files minus Node (a few MB, under a second), and dist/ then has the same shape for every project.
+  const runtimeZips = new Map<LambdaRuntime, Promise<ZipStats>>(
+    lambdaRuntimes.map((r) => {
+      const zip = runtimeLayerZips[r];
+      return [r, writeZipOf(runtimeLayerFiles(runtimeLayerDir, r), zip, contentsFingerprintFile(zip), cacheDir)];
+    }),
+  );
+  const allRuntimeZips = Promise.all(runtimeZips.values());
+  allRuntimeZips.catch(() => {}); // awaited below; a failure is reported there
   for (const d of [programsLayerDir, functionsDir]) rmSync(d, { recursive: true, force: true });
   const binDir = join(programsLayerDir, 'bin');
   mkdirSync(binDir, { recursive: true });
@@ -203,15 +217,21 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
 
   const layers: LayerResult[] = [];
   if (errors.length === 0) {
-    const z = await runtimeZip;
-    layers.push({ name: 'runtime', zip: runtimeLayerZip, zippedBytes: z.zippedBytes, unzippedBytes: z.unzippedBytes });
-    for (const p of programs) {
-      if (p.unzippedBytes! + z.unzippedBytes > LAMBDA_UNZIPPED_LIMIT) {
-        errors.push(`function ${p.name} unzips to ${fmtMb(p.unzippedBytes! + z.unzippedBytes)} with the runtime layer, over Lambda's ${fmtMb(LAMBDA_UNZIPPED_LIMIT)}`);
+    const stats = new Map<LambdaRuntime, ZipStats>();
+    for (const [r, zip] of runtimeZips) {
+      const z = await zip;
+      stats.set(r, z);
+      layers.push({ name: RUNTIME_LAYERS[r].name, zip: runtimeLayerZips[r], zippedBytes: z.zippedBytes, unzippedBytes: z.unzippedBytes });
+    }
+    for (const p of programs.filter((p) => !p.error)) {
+      // Each function gets the runtime layer of its own Lambda runtime.
+      const total = p.unzippedBytes! + stats.get(p.lambdaRuntime)!.unzippedBytes;
+      if (total > LAMBDA_UNZIPPED_LIMIT) {
+        errors.push(`function ${p.name} unzips to ${fmtMb(total)} with the ${RUNTIME_LAYERS[p.lambdaRuntime].name} layer, over Lambda's ${fmtMb(LAMBDA_UNZIPPED_LIMIT)}`);
       }
     }
     if (options.programsLayer) {
-      const r = await writeProgramsLayer(programsLayerDir, programsLayerZip, z.unzippedBytes);
+      const r = await writeProgramsLayer(programsLayerDir, programsLayerZip, stats.get('provided.al2023')!.unzippedBytes);
       if (r.layer) layers.push(r.layer);
       if (r.error) errors.push(r.error);
     } else {
@@ -219,9 +239,9 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     }
   }
   if (errors.length > 0) {
-    await runtimeZip.catch(() => {});
+    await allRuntimeZips.catch(() => {});
     // Never leave a stale zip that looks like this build's output.
-    for (const zip of [runtimeLayerZip, programsLayerZip]) {
+    for (const zip of [...Object.values(runtimeLayerZips), programsLayerZip]) {
       rmSync(zip, { force: true });
       rmSync(contentsFingerprintFile(zip), { force: true });
     }
@@ -241,7 +261,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   for (const e of errors) log(`error: ${e}`);
   const shown = relative(process.cwd(), outDir);
   log(errors.length === 0 ? `build ok: ${shown.startsWith('..') ? outDir : shown || '.'}/README says what each file is` : 'build FAILED');
-  return { ok: errors.length === 0, runtimeLayerDir, programsLayerDir, runtimeLayerZip, functionsDir, programsLayerZip, programs, layers, errors, warnings };
+  return { ok: errors.length === 0, runtimeLayerDir, programsLayerDir, runtimeLayerZip, runtimeLayerZips, functionsDir, programsLayerZip, programs, layers, errors, warnings };
 }
 
 export function indent(text: string): string {

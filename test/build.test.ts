@@ -10,7 +10,7 @@ import { writeProgramsLayer } from '../layer/build-output.ts';
 import { checkElfFiles, isElf, isGlibcFamily, listLayerFiles } from '../layer/elf.ts';
 import { discoverPrograms } from '../layer/programs.ts';
 import { tempDir } from './support/cobc.ts';
-import { unzipInto } from './support/zip.ts';
+import { unzipInto, zipEntries } from './support/zip.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SAMPLES = join(ROOT, 'cobol');
@@ -59,7 +59,7 @@ describe('building the samples', () => {
       expect(p.sizeBytes).toBeLessThan(200 * 1024);
     }
     const names = first.layers.map((l) => l.name);
-    expect(names).toEqual(['runtime']);
+    expect(names).toEqual(['runtime', 'runtime-nodejs']);
     expect(existsSync(first.programsLayerZip)).toBe(false);
     for (const l of first.layers) {
       expect(l.zippedBytes).toBe(statSync(l.zip).size);
@@ -71,7 +71,11 @@ describe('building the samples', () => {
     expect(log).toMatch(new RegExp(`^\\[${first.programs.length}/${first.programs.length}\\] ${first.programs.length} compiled, [\\d.]+/s, took \\d+s$`, 'm'));
     expect(log).toMatch(/^hello\s+\d+\.\d\d MB\s+\d+\.\d\d MB\s+shared-noicu/m);
     expect(log).toMatch(/^runtime\s+\d+\.\d\d MB\s+\d+% of 50\.00 MB\s+\d+\.\d\d MB\s+\d+% of 250\.00 MB$/m);
+    expect(log).toMatch(/^runtime-nodejs\s+\d+\.\d\d MB\s+\d+% of 50\.00 MB\s+\d+\.\d\d MB\s+\d+% of 250\.00 MB$/m);
     const readme = readFileSync(join(work, 'dist1', 'README'), 'utf8');
+    const nodejs = first.layers.find((l) => l.name === 'runtime-nodejs')!;
+    expect(readme).toContain(`runtime-layer-nodejs.zip\``);
+    expect(readme).toContain(`${(nodejs.zippedBytes / 1024 / 1024).toFixed(2)} MB zipped, ${(nodejs.unzippedBytes / 1024 / 1024).toFixed(2)} MB unzipped`);
     expect(readme).toContain('functions/<name>.zip');
     expect(readme).toMatch(new RegExp(`${first.programs.length} of ${first.programs.length} program\\(s\\)`));
   });
@@ -89,6 +93,26 @@ describe('building the samples', () => {
     // Call mode: the layouts of the parameters, in USING order.
     const intcalc = JSON.parse(readFileSync(join(opt, 'cobolambda/programs/intcalc.json'), 'utf8'));
     expect(intcalc).toMatchObject({ name: 'intcalc', mode: 'call', using: [{ name: 'INT-REQUEST', length: 16 }, { name: 'INT-RESULT', length: 59 }] });
+  });
+
+  it('writes a runtime layer for nodejs24.x: the same files without Node.js and bootstrap', async () => {
+    const zip = first.runtimeLayerZips['nodejs24.x'];
+    expect(zip).toBe(join(work, 'dist1', 'runtime-layer-nodejs.zip'));
+    const names = await zipEntries(zip);
+    const full = await zipEntries(first.runtimeLayerZip);
+    expect(names.filter((n) => n.startsWith('node/') || n === 'bootstrap')).toEqual([]);
+    for (const f of ['exec-wrapper', 'cobolambda/runtime.cjs', 'cobolambda/spawn-helper']) expect(names, f).toContain(f);
+    expect(names.filter((n) => /^lib\/libcob\.so/.test(n)).length).toBeGreaterThan(0);
+    // Nothing else left out, and the files that are in both are the same bytes (one runtime folder).
+    expect(full.filter((n) => !names.includes(n))).toEqual(expect.arrayContaining(['bootstrap', 'node/bin/node']));
+    expect(full.filter((n) => !names.includes(n)).every((n) => n === 'bootstrap' || n.startsWith('node/'))).toBe(true);
+    const nodeless = join(work, 'opt-nodejs');
+    await unzipInto(zip, nodeless);
+    for (const f of names) expect(readFileSync(join(nodeless, f)).equals(readFileSync(join(opt, f))), f).toBe(true);
+    expect(statSync(join(nodeless, 'exec-wrapper')).mode & 0o111).not.toBe(0);
+    const layer = first.layers.find((l) => l.name === 'runtime-nodejs')!;
+    const runtime = first.layers.find((l) => l.name === 'runtime')!;
+    expect(layer.unzippedBytes).toBeLessThan(runtime.unzippedBytes - 100 * 1024 * 1024);
   });
 
   it('runs every program from the unzipped layers with only their lib/ on LD_LIBRARY_PATH', () => {
@@ -133,9 +157,11 @@ describe('building the samples', () => {
     expect(second.ok).toBe(true);
     expect(second.programs.every((p) => !p.cached)).toBe(true);
     for (const [i, p] of second.programs.entries()) expect(readFileSync(p.zip!).equals(readFileSync(first.programs[i]!.zip!)), p.name).toBe(true);
-    expect(readFileSync(second.runtimeLayerZip).equals(readFileSync(first.runtimeLayerZip))).toBe(true);
+    for (const r of ['provided.al2023', 'nodejs24.x'] as const) {
+      expect(readFileSync(second.runtimeLayerZips[r]).equals(readFileSync(first.runtimeLayerZips[r])), r).toBe(true);
+    }
     // Asked for, the combined layer holds every program.
-    expect(second.layers.map((l) => l.name)).toEqual(['runtime', 'programs']);
+    expect(second.layers.map((l) => l.name)).toEqual(['runtime', 'runtime-nodejs', 'programs']);
     const all = join(work, 'all');
     await unzipInto(second.programsLayerZip, all);
     for (const p of second.programs) expect(existsSync(join(all, 'bin', p.name)), p.name).toBe(true);

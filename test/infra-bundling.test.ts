@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../infra/index.ts';
+import { copyAssetPart } from '../infra/asset-parts.ts';
 import { unzipInto, zipEntries } from './support/zip.ts';
 import {
   BUNDLING_DOCKERFILE,
@@ -182,6 +183,21 @@ describe('the Dockerfiles', () => {
     ]);
     const options = cobolBundlingOptions(cobolDir(), { kind: 'runtime' }, 'x86_64', { toolchainImage: 'mirror.example/node:20-bookworm-slim' });
     expect((options.image as CobolBundlingImage).toolchainImage).toBe('mirror.example/node:20-bookworm-slim');
+  });
+});
+
+describe('asset parts', () => {
+  it('knows a runtime layer per Lambda runtime, and names them for a part it does not know', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(PACKAGE_ROOT, 'infra', 'build-asset.ts'), '--cobol-dir', cobolDir(), '--out', mkdtempSync(join(tmpdir(), 'cobolambda-part-')), '--build-dir', mkdtempSync(join(tmpdir(), 'cobolambda-part-build-')), '--part', 'runtime-node', '--arch', host],
+      { cwd: PACKAGE_ROOT, encoding: 'utf8' },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('--part must be "runtime", "runtime-nodejs", "program:<name>" or "all", not "runtime-node"');
+    expect(() => copyAssetPart(mkdtempSync(join(tmpdir(), 'cobolambda-part-build-')), 'runtime-nodejs', mkdtempSync(join(tmpdir(), 'cobolambda-part-')))).toThrow(
+      /the build left no runtime-nodejs layer zip at .*runtime-layer-nodejs\.zip/,
+    );
   });
 });
 

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PACKAGE_ROOT, findOnPath } from '../infra/bundling.ts';
+import { zipEntries } from './support/zip.ts';
 
 const ready =
   findOnPath('moto_server') !== undefined && findOnPath('aws') !== undefined && findOnPath('cobc') !== undefined && process.platform === 'linux';
@@ -45,10 +46,14 @@ describe.skipIf(!ready)('deploy to moto_server on loopback', () => {
   let port = 0;
   const cobolDir = mkdtempSync(join(tmpdir(), 'cobolambda-moto-'));
   const out = mkdtempSync(join(tmpdir(), 'cobolambda-moto-cdkout-'));
-  // hello: raw, no URL; web: http mode, so it gets a Function URL (AWS_IAM).
+  // hello: raw, no URL; web: http mode, so it gets a Function URL (AWS_IAM); onnode: on Lambda's nodejs24.x.
   writeFileSync(join(cobolDir, 'hello.cbl'), HELLO);
   writeFileSync(join(cobolDir, 'web.cbl'), HELLO.replace('HELLO.', 'WEB.'));
-  writeFileSync(join(cobolDir, 'cobolambda.json'), JSON.stringify({ programs: { web: { mode: 'http', timeoutSeconds: 10 } } }));
+  writeFileSync(join(cobolDir, 'onnode.cbl'), HELLO.replace('HELLO.', 'ONNODE.'));
+  writeFileSync(
+    join(cobolDir, 'cobolambda.json'),
+    JSON.stringify({ programs: { web: { mode: 'http', timeoutSeconds: 10 }, onnode: { runtime: 'nodejs24.x' } } }),
+  );
 
   beforeAll(async () => {
     port = await freePort();
@@ -109,7 +114,8 @@ describe.skipIf(!ready)('deploy to moto_server on loopback', () => {
     );
   }
 
-  async function assetSha256(key: string): Promise<string> {
+  /** A published asset's bytes, from the bootstrap bucket. */
+  async function asset(key: string): Promise<Uint8Array> {
     const s3 = new S3Client({
       endpoint: `http://localhost:${port}`,
       region: REGION,
@@ -117,7 +123,11 @@ describe.skipIf(!ready)('deploy to moto_server on loopback', () => {
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
     const object = await s3.send(new GetObjectCommand({ Bucket: ASSET_BUCKET, Key: key }));
-    return createHash('sha256').update(await object.Body!.transformToByteArray()).digest('base64');
+    return object.Body!.transformToByteArray();
+  }
+
+  async function assetSha256(key: string): Promise<string> {
+    return createHash('sha256').update(await asset(key)).digest('base64');
   }
 
   function logGroupNames(): string[] {
@@ -145,10 +155,21 @@ describe.skipIf(!ready)('deploy to moto_server on loopback', () => {
       fns.map((f) => [f.FunctionName, f.Runtime, f.Handler, f.Timeout, f.MemorySize, f.Architectures, f.PackageType, f.Environment, f.Description]),
     ).toEqual([
       ['MotoTest-hello', 'provided.al2023', 'hello', 30, 256, ['x86_64'], 'Zip', { Variables: { COBOLAMBDA_PROGRAM_DIR: '/var/task/bin' } }, 'COBOL program hello (raw I/O), run by cobolambda'],
+      [
+        'MotoTest-onnode',
+        'nodejs24.x',
+        'onnode',
+        30,
+        256,
+        ['x86_64'],
+        'Zip',
+        { Variables: { COBOLAMBDA_PROGRAM_DIR: '/var/task/bin', AWS_LAMBDA_EXEC_WRAPPER: '/opt/exec-wrapper' } },
+        'COBOL program onnode (raw I/O), run by cobolambda',
+      ],
       ['MotoTest-web', 'provided.al2023', 'web', 10, 256, ['x86_64'], 'Zip', { Variables: { COBOLAMBDA_PROGRAM_DIR: '/var/task/bin' } }, 'COBOL program web (http I/O), run by cobolambda'],
     ]);
 
-    for (const [program, prefix] of [['hello', 'Hello'], ['web', 'Web']] as const) {
+    for (const [program, prefix] of [['hello', 'Hello'], ['web', 'Web'], ['onnode', 'Onnode']] as const) {
       const fn = fns.find((f) => f.Handler === program)!;
       // The code is the zip CDK published to the bootstrap bucket, byte for byte.
       const codeKey = template.Resources[idOf('AWS::Lambda::Function', prefix)].Properties.Code.S3Key as string;
@@ -178,7 +199,7 @@ describe.skipIf(!ready)('deploy to moto_server on loopback', () => {
 
     const groups = (aws('logs', 'describe-log-groups').logGroups as any[]).map((g) => [g.logGroupName, g.retentionInDays]);
     expect(groups.sort()).toEqual(
-      ['Hello', 'Web'].map((p) => [resources.get(idOf('AWS::Logs::LogGroup', `${p}LogGroup`))!.physical, 30]).sort(),
+      ['Hello', 'Web', 'Onnode'].map((p) => [resources.get(idOf('AWS::Logs::LogGroup', `${p}LogGroup`))!.physical, 30]).sort(),
     );
 
     // The one runtime layer version, its zip the published asset.
@@ -194,13 +215,29 @@ describe.skipIf(!ready)('deploy to moto_server on loopback', () => {
     const layer = aws('lambda', 'get-layer-version', '--layer-name', layerName, '--version-number', '1');
     expect(layer.Content.CodeSha256).toBe(await assetSha256(layerKey));
 
+    // The layer of the nodejs24.x function: the build's runtime-layer-nodejs.zip, with no Node.js in it.
+    const nodejsLayerName = layerNames.find((n) => n.startsWith('MotoTest-CobolNodejsRuntimeLayer'))!;
+    expect(layerNames.filter((n) => n.startsWith('MotoTest-Cobol')).sort()).toEqual([layerName, nodejsLayerName].sort());
+    const nodejsVersions = aws('lambda', 'list-layer-versions', '--layer-name', nodejsLayerName).LayerVersions as any[];
+    expect(nodejsVersions.map((v) => [v.Version, v.Description, v.CompatibleRuntimes, v.LicenseInfo])).toEqual([
+      [1, "cobolambda runtime for Lambda's Node.js (exec wrapper, GnuCOBOL runtime; no Node.js) for x86_64", ['nodejs24.x'], 'MIT'],
+    ]);
+    const nodejsLayerKey = template.Resources[idOf('AWS::Lambda::LayerVersion', 'CobolNodejsRuntimeLayer')].Properties.Content.S3Key as string;
+    const nodejsLayer = aws('lambda', 'get-layer-version', '--layer-name', nodejsLayerName, '--version-number', '1');
+    expect(nodejsLayer.Content.CodeSha256).toBe(await assetSha256(nodejsLayerKey));
+    const nodejsZip = join(out, 'published-nodejs-layer.zip');
+    writeFileSync(nodejsZip, await asset(nodejsLayerKey));
+    const entries = await zipEntries(nodejsZip);
+    expect(entries).toEqual(expect.arrayContaining(['exec-wrapper', 'cobolambda/runtime.cjs', 'cobolambda/spawn-helper', 'lib/libcob.so.4']));
+    expect(entries.filter((e) => e.startsWith('node/') || e === 'bootstrap')).toEqual([]);
+
     // --- what moto drops, checked in the template this deploy sent
 
     const layerId = idOf('AWS::Lambda::LayerVersion', 'CobolRuntimeLayer');
     expect(template.Resources[layerId].Properties.CompatibleArchitectures).toEqual(['x86_64']);
-    for (const prefix of ['Hello', 'Web']) {
+    for (const prefix of ['Hello', 'Web', 'Onnode']) {
       const fn = template.Resources[idOf('AWS::Lambda::Function', prefix)].Properties;
-      expect(fn.Layers).toEqual([{ Ref: layerId }]);
+      expect(fn.Layers).toEqual([{ Ref: prefix === 'Onnode' ? idOf('AWS::Lambda::LayerVersion', 'CobolNodejsRuntimeLayer') : layerId }]);
       expect(fn.LoggingConfig).toEqual({ LogGroup: { Ref: idOf('AWS::Logs::LogGroup', `${prefix}LogGroup`) } });
     }
     const urls = templateResources.filter(([, r]) => r.Type === 'AWS::Lambda::Url').map(([, r]) => r.Properties);
@@ -208,6 +245,9 @@ describe.skipIf(!ready)('deploy to moto_server on loopback', () => {
     expect(Object.keys(template.Outputs).filter((k) => !k.startsWith('CDK') && k !== 'BootstrapVersion').sort()).toEqual([
       'HelloFunctionArn',
       'HelloFunctionName',
+      'NodejsRuntimeLayerArn',
+      'OnnodeFunctionArn',
+      'OnnodeFunctionName',
       'RuntimeLayerArn',
       'WebFunctionArn',
       'WebFunctionName',
@@ -220,7 +260,7 @@ describe.skipIf(!ready)('deploy to moto_server on loopback', () => {
     expect(aws('lambda', 'list-functions').Functions).toEqual([]);
     const roles = (aws('iam', 'list-roles').Roles as any[]).map((r) => r.RoleName);
     expect(roles.filter((r) => r.startsWith('MotoTest-'))).toEqual([]);
-    expect(keptGroups).toHaveLength(2);
+    expect(keptGroups).toHaveLength(3);
     expect(logGroupNames()).toEqual(keptGroups);
     // (logRemovalPolicy=destroy makes their DeletionPolicy Delete: test/infra.test.ts checks the template.
     // Not deployed here too: a second deploy and destroy would add two minutes for a CloudFormation fact.)

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -492,5 +492,90 @@ describe('a call-mode program', () => {
   it('its caller, linked into the program, is a toolchain input like the fork server', () => {
     const files = toolchainInputFiles().map((f) => f.replace(/.*\/runtime\//, 'runtime/'));
     expect(files).toEqual(expect.arrayContaining(['runtime/native/call-driver.c', 'runtime/native/fork-server.c']));
+  });
+});
+
+describe('a program on nodejs24.x ("runtime" in cobolambda.json)', () => {
+  /** makeCobolDir's programs, with `runtime` set for those named. */
+  const withRuntime = (names: string[], dir = makeCobolDir()): string => {
+    const config = JSON.parse(readFileSync(join(dir, 'cobolambda.json'), 'utf8'));
+    for (const name of names) config.programs[name] = { ...config.programs[name], runtime: 'nodejs24.x' };
+    writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify(config));
+    return dir;
+  };
+  const mixed = synthApp({ cobolDir: withRuntime(['web-echo']) });
+  const layerOf = (json: any, handler: string) => {
+    const [ref, ...more] = functionNamed(json, handler).Layers;
+    expect(more).toEqual([]);
+    return json.Resources[ref.Ref];
+  };
+
+  it("runs on Lambda's Node with the layer without Node and the exec wrapper, same handler and program folder", () => {
+    const fn = functionNamed(mixed.json, 'web-echo');
+    expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'web-echo', Timeout: 10, MemorySize: 512 });
+    expect(fn.Environment.Variables).toEqual({ GREETING: 'hi', COBOLAMBDA_PROGRAM_DIR: '/var/task/bin', AWS_LAMBDA_EXEC_WRAPPER: '/opt/exec-wrapper' });
+    const layer = layerOf(mixed.json, 'web-echo');
+    expect(layer.Properties).toMatchObject({ CompatibleRuntimes: ['nodejs24.x'], CompatibleArchitectures: ['x86_64'] });
+    expect(layer.Properties.Description).toMatch(/no Node\.js/);
+    // Its asset is the build's runtime-layer-nodejs.zip, not the runtime layer's.
+    expect(layer.Properties.Content.S3Key).not.toBe(layerOf(mixed.json, 'hello').Properties.Content.S3Key);
+  });
+
+  it('leaves the provided.al2023 programs as they were: their runtime, layer, environment and ids', () => {
+    const plain = synthApp({ cobolDir }).json;
+    for (const handler of ['hello', 'report']) {
+      const fn = functionNamed(mixed.json, handler);
+      expect(fn.Runtime).toBe('provided.al2023');
+      expect(fn.Environment.Variables).toEqual({ COBOLAMBDA_PROGRAM_DIR: '/var/task/bin' });
+      expect(fn.Layers).toEqual(functionNamed(plain, handler).Layers);
+    }
+    expect(layerOf(mixed.json, 'hello').Properties.CompatibleRuntimes).toEqual(['provided.al2023']);
+    expect(resourcesOf(mixed.json, 'AWS::Lambda::LayerVersion')).toHaveLength(2);
+    expect(Object.keys(mixed.json.Outputs)).toEqual(expect.arrayContaining(['RuntimeLayerArn', 'NodejsRuntimeLayerArn']));
+    mixed.template.hasOutput('NodejsRuntimeLayerArn', { Value: { Ref: Match.stringLikeRegexp('^CobolNodejsRuntimeLayer') } });
+  });
+
+  it('uploads no layer with Node.js when every program is on nodejs24.x', () => {
+    const { json } = synthApp({ cobolDir: withRuntime(['hello', 'web-echo', 'report']) });
+    const layers = resourcesOf(json, 'AWS::Lambda::LayerVersion');
+    expect(layers.map(([, l]) => l.Properties.CompatibleRuntimes)).toEqual([['nodejs24.x']]);
+    for (const [, f] of functions(json)) expect(f.Properties.Layers).toEqual([{ Ref: layers[0]![0] }]);
+    expect(Object.keys(json.Outputs)).not.toContain('RuntimeLayerArn');
+  });
+
+  it('passes cdk-nag and cfn-lint', () => {
+    const report = JSON.parse(readFileSync(join(mixed.outdir, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports.flatMap((r: any) => r.violations ?? [])).toEqual([]);
+    const run = spawnSync('cfn-lint', [join(mixed.outdir, 'Cobolambda.template.json')], { encoding: 'utf8' });
+    expect(run.error).toBeUndefined();
+    expect(run.status! & 2, run.stdout + run.stderr).toBe(0);
+  });
+
+  it('shares one layer per folder, architecture and runtime in an app of your own', () => {
+    const dir = withRuntime(['web-echo']);
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Mine');
+    const a = new CobolFunction(stack, 'A', { entry: join(dir, 'web-echo.cbl') });
+    const b = new CobolFunction(stack, 'B', { entry: join(dir, 'web-echo.cbl') });
+    const c = new CobolFunction(stack, 'C', { entry: join(dir, 'hello.cbl') });
+    expect(a.runtimeLayer).toBe(b.runtimeLayer);
+    expect(a.runtimeLayer).not.toBe(c.runtimeLayer);
+    expect([a.runtimeLayer.node.id, c.runtimeLayer.node.id]).toEqual(['CobolNodejsRuntimeLayer', 'CobolRuntimeLayer']);
+    // A layer of the other runtime, given by hand, is refused, saying which one fits.
+    expect(() => new CobolFunction(stack, 'D', { entry: join(dir, 'web-echo.cbl'), runtimeLayer: c.runtimeLayer })).toThrow(
+      /web-echo runs on nodejs24\.x \("runtime" in cobolambda\.json\), but the runtimeLayer given is the one for provided\.al2023/,
+    );
+  });
+
+  it('with image packaging, warns that the image runs it on its own base', () => {
+    const dir = mkdtempSync(join(process.cwd(), '.cobolambda-infra-test-'));
+    try {
+      writeFileSync(join(dir, 'hello.cbl'), HELLO_CBL.replace(/ +COPY greeting\.\n/, ''));
+      writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs: { hello: { runtime: 'nodejs24.x' } } }));
+      const { stack, json } = synthApp({ cobolDir: dir, packaging: 'image' });
+      expect(functionNamed(json, 'hello').Runtime).toBeUndefined();
+      Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('"runtime": "nodejs24.x" applies to zip packaging only'));
+    } finally {
+      spawnSync('rm', ['-rf', dir]);
+    }
   });
 });

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { bundleRuntime } from '../../runtime/bundle.ts';
+import { MANAGED_NODE_ARGS } from '../../dev/execution-environment.ts';
 import { RuntimeApiServer, type InvocationRequest, type InvocationOutcome, type InitError } from '../../dev/runtime-api-server.ts';
 import { tempDir } from './cobc.ts';
 
@@ -45,23 +46,25 @@ export async function startBootstrap(options: {
   const dir = await runtimeDir();
   const api = options.api ?? new RuntimeApiServer();
   const address = options.apiAddress ?? (await api.listen());
-  const initError = new Promise<InitError>((resolve) => api.onInitError(resolve));
   const [base, baseArgs]: [string, string[]] =
     options.launch === 'exec-wrapper'
-      ? [join(dir, 'exec-wrapper'), [process.execPath, '--expose-gc', '--max-http-header-size', '81920', '/var/runtime/index.mjs']]
+      ? [join(dir, 'exec-wrapper'), [process.execPath, ...MANAGED_NODE_ARGS]]
       : [join(dir, 'bootstrap'), []];
   const [command, ...args] = [...(options.wrap ?? []), base, ...baseArgs];
-  const child = spawn(command!, args, {
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      AWS_LAMBDA_RUNTIME_API: address,
-      _HANDLER: options.handler,
-      COBOLAMBDA_PROGRAM_DIR: options.programDir,
-      COBOLAMBDA_NODE: process.execPath,
-      ...options.env,
-    },
-    stdio: ['ignore', 'inherit', 'pipe'],
+  return launchRuntime(api, command!, args, {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    AWS_LAMBDA_RUNTIME_API: address,
+    _HANDLER: options.handler,
+    COBOLAMBDA_PROGRAM_DIR: options.programDir,
+    COBOLAMBDA_NODE: process.execPath,
+    ...options.env,
   });
+}
+
+/** Starts `command` as a runtime serving `api` (already listening; its address is in `env`), with exactly `env`. */
+export function launchRuntime(api: RuntimeApiServer, command: string, args: string[], env: Record<string, string>): BootstrapHandle {
+  const initError = new Promise<InitError>((resolve) => api.onInitError(resolve));
+  const child = spawn(command, args, { env, stdio: ['ignore', 'inherit', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => {
     stderr += c.toString();
