@@ -24,6 +24,7 @@ import { processTree, treeRssKb } from '../dev/process-tree.ts';
 import { BOOTSTRAP_SCRIPT, RUNTIME_BUILD_OPTIONS, RUNTIME_BUNDLE_PATH, RUNTIME_ENTRY } from '../runtime/bundle.ts';
 import { buildSpawnHelperInto } from '../runtime/native/build-spawn-helper.ts';
 import { layerNodeForHost } from '../layer/build.ts';
+import { MANAGED_NODE_ARGS } from '../dev/execution-environment.ts';
 import { configureSpawn, runProgram, type SpawnPath } from '../runtime/src/program-runner.ts';
 import { StderrLog } from '../runtime/src/stderr-log.ts';
 import { buildLauncher, launchSamples } from './launcher.ts';
@@ -207,13 +208,27 @@ function waitExit(child: ReturnType<typeof spawn>): Promise<void> {
   });
 }
 
-/** Bootstrap process start → its first `next` (ms). */
-async function coldStart(runtimeDir: string, programDir: string): Promise<number> {
+/**
+ * How the runtime is started: `bootstrap` (provided.al2023); `exec-wrapper` as Lambda's nodejs24.x
+ * starts it (its Node, its flags, its entry); `expose-gc`: the runtime on Node with Lambda's
+ * --expose-gc, which the wrapper drops (what it cost before).
+ */
+type ColdLaunch = 'bootstrap' | 'exec-wrapper' | 'expose-gc';
+
+function coldCommand(runtimeDir: string, launch: ColdLaunch): [string, string[]] {
+  if (launch === 'exec-wrapper') return [join(runtimeDir, 'exec-wrapper'), [LAYER_NODE, ...MANAGED_NODE_ARGS]];
+  if (launch === 'expose-gc') return [LAYER_NODE, ['--expose-gc', join(runtimeDir, RUNTIME_BUNDLE_PATH)]];
+  return [join(runtimeDir, 'bootstrap'), []];
+}
+
+/** Runtime process start → its first `next` (ms). */
+async function coldStart(runtimeDir: string, programDir: string, launch: ColdLaunch = 'bootstrap'): Promise<number> {
   const api = new RuntimeApiServer();
   const address = await api.listen();
   const firstNext = new Promise<void>((resolve) => api.onNext(resolve));
   const started = performance.now();
-  const child = spawn(join(runtimeDir, 'bootstrap'), [], {
+  const [command, args] = coldCommand(runtimeDir, launch);
+  const child = spawn(command, args, {
     env: {
       PATH: '/usr/bin:/bin',
       AWS_LAMBDA_RUNTIME_API: address,
@@ -403,12 +418,14 @@ async function main(): Promise<void> {
 
     // --- Cold start ----------------------------------------------------------
     log('cold start');
-    const cold = { node: [] as number[], after: [] as number[], before: [] as number[] };
+    const cold = { node: [] as number[], after: [] as number[], before: [] as number[], wrapper: [] as number[], exposeGc: [] as number[] };
     await coldStart(runtimeDir, programDir);
     for (let i = 0; i < P.cold; i++) {
       cold.node.push(await nodeNoop());
       cold.after.push(await coldStart(runtimeDir, programDir));
       cold.before.push(await coldStart(beforeDir, programDir));
+      cold.wrapper.push(await coldStart(runtimeDir, programDir, 'exec-wrapper'));
+      cold.exposeGc.push(await coldStart(runtimeDir, programDir, 'expose-gc'));
     }
     const nodeP50 = summarize(cold.node).p50;
     const coldRow = (id: string, label: string, s: number[]): ColdRow => {
@@ -428,6 +445,8 @@ async function main(): Promise<void> {
       coldRow('node-e-0', `\`node -e 0\` (spawn → exit), ${nodeName}`, cold.node),
       coldRow('bootstrap', 'bootstrap start → first next (CommonJS bundle, its own Runtime API connection, codecs loaded by mode, fork server after next)', cold.after),
       coldRow('bootstrap-before', 'bootstrap start → first next (before: the ES module bundle)', cold.before),
+      coldRow('exec-wrapper', 'nodejs24.x: exec-wrapper start (Lambda\'s Node and flags) → first next', cold.wrapper),
+      coldRow('expose-gc', 'the runtime on Node with --expose-gc, which the wrapper drops (Node\'s code cache rejected)', cold.exposeGc),
       coldRow('dev-init', 'Init Duration in dev\'s REPORT line (bootstrap start → first next, seen by dev)', devInit),
     ];
 
@@ -503,6 +522,7 @@ async function main(): Promise<void> {
       { label: 'node -e 0', samples: cold.node, color: '#777' },
       { label: 'cold start (bootstrap → next)', samples: cold.after, color: '#3572b0' },
       { label: 'cold start before (ESM bundle)', samples: cold.before, color: '#c0392b' },
+      { label: 'cold start, nodejs24.x exec-wrapper', samples: cold.wrapper, color: '#16a085' },
     ];
     const svg = latencySvg(
       'cobolambda: latency of one echo invocation',

@@ -45,7 +45,7 @@ describe('bench smoke run', () => {
       expect(t.errors, t.id).toBe(0);
     }
 
-    expect(r.coldStart.map((c: { id: string }) => c.id)).toEqual(['node-e-0', 'bootstrap', 'bootstrap-before', 'dev-init']);
+    expect(r.coldStart.map((c: { id: string }) => c.id)).toEqual(['node-e-0', 'bootstrap', 'bootstrap-before', 'exec-wrapper', 'expose-gc', 'dev-init']);
     for (const c of r.coldStart) expect(c.p50 > 0 && Number.isFinite(c.ratio), c.id).toBe(true);
 
     expect(r.linking.map((l: { strategy: string }) => l.strategy)).toEqual(['noop', 'dynamic', 'static', 'shared-noicu', 'static-libcob']);
