@@ -10,7 +10,7 @@
 //
 // Writes bench/results/latest.json and bench/results/latency.svg
 // (COBOLAMBDA_BENCH_OUT=<dir> writes them elsewhere).
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -25,8 +25,8 @@ import { BOOTSTRAP_SCRIPT, RUNTIME_BUILD_OPTIONS, RUNTIME_BUNDLE_PATH, RUNTIME_E
 import { buildSpawnHelperInto } from '../runtime/native/build-spawn-helper.ts';
 import { layerNodeForHost } from '../layer/build.ts';
 import { MANAGED_NODE_ARGS } from '../dev/execution-environment.ts';
-import { configureSpawn, runProgram, type SpawnPath } from '../runtime/src/program-runner.ts';
-import { StderrLog } from '../runtime/src/stderr-log.ts';
+import type { SpawnPath } from '../runtime/src/program-runner.ts';
+import type { RunnerRequest, RunnerSample } from './runner-worker.ts';
 import { buildLauncher, launchSamples } from './launcher.ts';
 import { measureLinking } from './linking.ts';
 import { LINKING } from '../layer/toolchain.ts';
@@ -174,23 +174,18 @@ function invoke(url: URL, fn: string): Promise<{ ok: boolean; ms: number }> {
   });
 }
 
-const BENCH_ENV = { PATH: '/usr/bin:/bin' };
-
-async function runnerOnce(file: string): Promise<{ ok: boolean; ms: number }> {
-  const started = performance.now();
-  const stderr = new StderrLog({ requestId: 'bench', json: false, limitBytes: 262_144, tailLines: 20, write: () => {} });
-  const outcome = await runProgram({
-    file,
-    stdin: Buffer.from(EXPECTED),
-    // As the invoker does: what varies per invocation apart, so the fork server can fork.
-    env: BENCH_ENV,
-    invocationEnv: { AWS_REQUEST_ID: 'bench', LAMBDA_DEADLINE_MS: String(Date.now() + 30_000) },
-    killAtMs: Date.now() + 30_000,
-    maxStdoutBytes: 6_291_556,
-    stderr,
-  });
-  const ok = outcome.kind === 'exited' && outcome.code === 0 && outcome.stdout.toString() === EXPECTED;
-  return { ok, ms: performance.now() - started };
+/** The `runProgram` rows' own process (bench/runner-worker.ts). */
+function startRunnerWorker(): { run(req: RunnerRequest): Promise<RunnerSample[]>; stop(): void } {
+  const worker = fork(join(here, 'runner-worker.ts'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return {
+    run: (req) =>
+      new Promise((resolve, reject) => {
+        worker.once('message', (samples) => resolve(samples as RunnerSample[]));
+        worker.once('exit', (code) => reject(new Error(`the runProgram worker exited (${code})`)));
+        worker.send(req);
+      }).finally(() => worker.removeAllListeners('exit')) as Promise<RunnerSample[]>,
+    stop: () => worker.disconnect(),
+  };
 }
 
 function cmdlineOf(pid: number): string {
@@ -354,6 +349,7 @@ async function main(): Promise<void> {
     }
 
     // --- Latency, interleaved rounds ---------------------------------------
+    const runner = startRunnerWorker();
     const samples = new Map<string, number[]>();
     const errors = new Map<string, number>();
     const add = (id: string, r: { ok: boolean; ms: number }) => {
@@ -365,13 +361,11 @@ async function main(): Promise<void> {
       for (const t of await launchSamples(launch, P.batch, input, program)) add('limit', { ok: true, ms: t });
       for (const t of await launchSamples(launch, P.batch, input, program, {}, 'fork')) add('limit-fork', { ok: true, ms: t });
       for (const path of PATHS) {
-        configureSpawn({ mode: path, helperFile });
-        await runnerOnce(program); // starts the helper; not counted
-        for (let i = 0; i < P.batch; i++) add(`runner-${path}`, await runnerOnce(program));
+        for (const r of await runner.run({ path, helperFile, file: program, stdin: EXPECTED, n: P.batch })) add(`runner-${path}`, r);
       }
       for (const path of PATHS) for (let i = 0; i < P.batch; i++) add(`dev-${path}`, await invoke(url, FUNCTIONS[path]));
     }
-    configureSpawn({});
+    runner.stop();
     const limitSamples = samples.get('limit')!;
     const limitP50 = summarize(limitSamples).p50;
     const limit = latencyRow('limit', 'limit: C posix_spawn + wait, event on a stdin pipe, stdout to /dev/null', limitSamples, 0, limitP50);
