@@ -511,12 +511,14 @@ async function main(): Promise<void> {
     };
     writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 
+    const limitNote = (r: LatencyRow) => (r.id === 'limit' ? 'the limit' : `${r.ratio.toFixed(2)}× limit${r.id === 'dev-fork-server' ? `, p99 ${(r.p99 / limitP50).toFixed(2)}×` : ''}`);
+    const coldNote = (id: string) => { const row = coldStartRows.find((c) => c.id === id)!; return id === 'node-e-0' ? 'the baseline' : `${row.ratio.toFixed(2)}× node -e 0`; };
     const chartRows: ChartRow[] = [
-      ...latency.map((r) => ({ label: r.id === 'limit' ? 'limit (C launcher)' : r.id.replace('runner-', 'runProgram ').replace('dev-', 'dev warm '), samples: samples.get(r.id) ?? [], color: r.id === 'limit' ? '#2a9d4b' : r.id.endsWith('execa') ? '#c0392b' : r.id.endsWith('native') ? '#8e44ad' : r.id.endsWith('fork-server') ? '#e67e22' : '#3572b0' })),
-      { label: 'node -e 0', samples: cold.node, color: '#777' },
-      { label: 'cold start (bootstrap → next)', samples: cold.after, color: '#3572b0' },
-      { label: 'cold start before (ESM bundle)', samples: cold.before, color: '#c0392b' },
-      { label: 'cold start, nodejs24.x exec-wrapper', samples: cold.wrapper, color: '#16a085' },
+      ...latency.map((r) => ({ label: r.id === 'limit' ? 'limit (C launcher)' : r.id.replace('runner-', 'runProgram ').replace('dev-', 'dev warm '), samples: samples.get(r.id) ?? [], note: limitNote(r), color: r.id === 'limit' ? '#2a9d4b' : r.id.endsWith('execa') ? '#c0392b' : r.id.endsWith('native') ? '#8e44ad' : r.id.endsWith('fork-server') ? '#e67e22' : '#3572b0' })),
+      { label: 'node -e 0', samples: cold.node, note: coldNote('node-e-0'), color: '#777' },
+      { label: 'cold start (bootstrap → next)', samples: cold.after, note: coldNote('bootstrap'), color: '#3572b0' },
+      { label: 'cold start before (ESM bundle)', samples: cold.before, note: coldNote('bootstrap-before'), color: '#c0392b' },
+      { label: 'cold start, nodejs24.x exec-wrapper', samples: cold.wrapper, note: coldNote('exec-wrapper'), color: '#16a085' },
     ];
     const svg = latencySvg(
       'cobolambda: latency of one echo invocation',

@@ -4,6 +4,8 @@ export interface ChartRow {
   label: string;
   samples: number[];
   color?: string;
+  /** Shown after the p50, e.g. its ratio to the row's baseline. */
+  note?: string;
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -50,7 +52,7 @@ export function latencySvg(title: string, subtitle: string, rows: ChartRow[]): s
     out.push(`<line x1="${p1!.toFixed(1)}" y1="${cy}" x2="${p99!.toFixed(1)}" y2="${cy}" stroke="${color}" stroke-width="1.5"/>`);
     out.push(`<rect x="${p25!.toFixed(1)}" y="${cy - 9}" width="${Math.max(1, p75! - p25!).toFixed(1)}" height="18" fill="${color}" fill-opacity="0.35" stroke="${color}"/>`);
     out.push(`<line x1="${p50!.toFixed(1)}" y1="${cy - 11}" x2="${p50!.toFixed(1)}" y2="${cy + 11}" stroke="#000" stroke-width="2"/>`);
-    out.push(`<text x="${(p99! + 6).toFixed(1)}" y="${cy + 4}" fill="#333">${q(s, 50).toFixed(2)} ms</text>`);
+    out.push(`<text x="${(p99! + 6).toFixed(1)}" y="${cy + 4}" fill="#333">${q(s, 50).toFixed(2)} ms${r.note ? ` · ${esc(r.note)}` : ''}</text>`);
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
