@@ -16,8 +16,9 @@ function q(sorted: number[], p: number): number {
 
 export function latencySvg(title: string, subtitle: string, rows: ChartRow[]): string {
   const left = 300;
-  const right = 40;
-  const width = 960;
+  // Room right of the plot for the p50 and its ratio, written after the p99 whisker.
+  const right = 240;
+  const width = 1160;
   const rowH = 34;
   const top = 64;
   const plotW = width - left - right;
