@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/temp-root.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     // Tests spawn real processes and compile real COBOL; 2 workers suit a 2-core machine.
