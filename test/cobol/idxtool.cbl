@@ -1,0 +1,42 @@
+      *> The native oracle for indexed inout files: with IDXMODE=LOAD it
+      *> loads DD KSDS (OPEN OUTPUT) from the lines of DD LOADIN; else it
+      *> lists DD KSDS in key order, one record a line.
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. IDXTOOL.
+       ENVIRONMENT DIVISION.
+       INPUT-OUTPUT SECTION.
+       FILE-CONTROL.
+           SELECT KF ASSIGN TO KSDS ORGANIZATION INDEXED
+               ACCESS DYNAMIC RECORD KEY K-ID.
+           SELECT LF ASSIGN TO LOADIN ORGANIZATION LINE SEQUENTIAL.
+       DATA DIVISION.
+       FILE SECTION.
+       FD KF.
+       01 K-REC.
+          05 K-ID               PIC X(4).
+          05 K-DATA             PIC X(12).
+       FD LF.
+       01 L-REC                 PIC X(16).
+       WORKING-STORAGE SECTION.
+       01 WS-MODE               PIC X(4).
+       01 WS-EOF                PIC X VALUE "N".
+       PROCEDURE DIVISION.
+           ACCEPT WS-MODE FROM ENVIRONMENT "IDXMODE"
+           IF WS-MODE = "LOAD"
+               OPEN INPUT LF OUTPUT KF
+               PERFORM UNTIL WS-EOF = "Y"
+                   READ LF AT END MOVE "Y" TO WS-EOF
+                       NOT AT END WRITE K-REC FROM L-REC
+                   END-READ
+               END-PERFORM
+               CLOSE LF KF
+           ELSE
+               OPEN INPUT KF
+               PERFORM UNTIL WS-EOF = "Y"
+                   READ KF NEXT AT END MOVE "Y" TO WS-EOF
+                       NOT AT END DISPLAY K-REC
+                   END-READ
+               END-PERFORM
+               CLOSE KF
+           END-IF
+           STOP RUN.
