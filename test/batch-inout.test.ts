@@ -32,11 +32,18 @@ function native(source: string): string {
 }
 
 /** Runs `exe` with DD_<dd> on a copy of `input`; the file's bytes afterwards and what it displayed. */
-function runNative(exe: string, dd: string, input: Buffer, env: Record<string, string> = {}): { data: Buffer; stdout: string } {
-  const path = join(tempDir('inout-native'), `${dd}.dat`);
-  writeFileSync(path, input);
-  const stdout = execFileSync(exe, [], { env: { ...process.env, ...env, [`DD_${dd}`]: path } }).toString();
-  return { data: readFileSync(path), stdout };
+function runNative(exe: string, dd: string, input: Buffer): { data: Buffer; stdout: string } {
+  const { files, stdout } = runNativeFiles(exe, { [dd]: input });
+  return { data: files[dd]!, stdout };
+}
+
+/** The same with several files, by DD name. */
+function runNativeFiles(exe: string, inputs: Record<string, Buffer>): { files: Record<string, Buffer>; stdout: string } {
+  const dir = tempDir('inout-native');
+  const env: Record<string, string> = {};
+  for (const [dd, data] of Object.entries(inputs)) writeFileSync((env[`DD_${dd}`] = join(dir, `${dd}.dat`)), data);
+  const stdout = execFileSync(exe, [], { env: { ...process.env, ...env } }).toString();
+  return { files: Object.fromEntries(Object.keys(inputs).map((dd) => [dd, readFileSync(env[`DD_${dd}`]!)])), stdout };
 }
 
 /** acctupd built with its ACCTS file declared as `file`, in a folder of its own. */
@@ -166,25 +173,30 @@ describe('OPEN EXTEND on a line sequential file', () => {
   });
 });
 
-describe('an indexed master updated in place (READ by key, REWRITE, WRITE, DELETE)', () => {
-  it('gives back the Berkeley DB file: read back natively it holds what the native run left', async () => {
+describe('indexed and relative files updated in place (READ by key, REWRITE, WRITE, DELETE)', () => {
+  it('gives back the Berkeley DB file, holding what the native run left, and the relative file byte for byte', async () => {
     const tool = native('idxtool.cbl');
     const dir = tempDir('inout-idx');
     writeFileSync(join(dir, 'load.txt'), '0001FIRST\n0002SECOND\n0003THIRD\n');
-    execFileSync(tool, [], { env: { ...process.env, IDXMODE: 'LOAD', DD_LOADIN: join(dir, 'load.txt'), DD_KSDS: join(dir, 'master.dat') } });
+    execFileSync(tool, [], { env: { ...process.env, IDXMODE: 'LOAD', DD_LOADIN: join(dir, 'load.txt'), DD_KSDS: join(dir, 'master.dat'), DD_RRDS: join(dir, 'slots.dat') } });
     const master = readFileSync(join(dir, 'master.dat'));
+    const slots = readFileSync(join(dir, 'slots.dat'));
     const list = (file: string) => execFileSync(tool, [], { env: { ...process.env, DD_KSDS: file } }).toString();
 
-    const out = body(await idxupd.invoke(JSON.stringify({ files: { KSDS: b64(master) } })));
+    const out = body(await idxupd.invoke(JSON.stringify({ files: { KSDS: b64(master), RRDS: b64(slots) } })));
     writeFileSync(join(dir, 'function.dat'), Buffer.from(out.files.KSDS.base64, 'base64'));
-    const oracle = runNative(native('batch-inout/idxupd.cbl'), 'KSDS', master);
-    writeFileSync(join(dir, 'native.dat'), oracle.data);
+    const oracle = runNativeFiles(native('batch-inout/idxupd.cbl'), { KSDS: master, RRDS: slots });
+    writeFileSync(join(dir, 'native.dat'), oracle.files.KSDS!);
 
     expect(out.stdout).toEqual(oracle.stdout.trimEnd().split('\n').map((l) => l.trimEnd()));
-    expect(out.stdout).toEqual(['OPEN 00', 'READ 0002 00 SECOND', 'REWRITE 00', 'WRITE 00', 'DELETE 00']);
+    expect(out.stdout).toEqual(['OPEN 00', 'READ 0002 00 SECOND', 'REWRITE 00', 'WRITE 00', 'DELETE 00', 'RREAD 2 00 SECOND', 'RELATIVE 00']);
     // Compared by content, not bytes: a Berkeley DB file's pages are the library's business.
     expect(list(join(dir, 'function.dat'))).toBe(list(join(dir, 'native.dat')));
     expect(list(join(dir, 'function.dat')).split('\n').map((l) => l.trimEnd())).toEqual(['0001FIRST', '0002REWRITTEN', '0009NEW KEY', '']);
+    // A relative file is plain fixed slots (a length word, then the record): compared byte for byte.
+    const relative = Buffer.from(out.files.RRDS.base64, 'base64');
+    expect(relative.toString('hex')).toBe(oracle.files.RRDS!.toString('hex'));
+    expect(relative.equals(slots)).toBe(false);
   });
 });
 
