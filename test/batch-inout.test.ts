@@ -142,6 +142,10 @@ describe('OPEN I-O and REWRITE on a sequential file of fixed records', () => {
     [{ files: { ACCTS: { to: 's3://master-out/x.dat' } } }, 'files.ACCTS: no data for inout file ACCTS'],
     [{ files: { ACCTS: { empty: false } } }, 'files.ACCTS: an empty start is {"empty": true} (with "to" at most), got {"empty":false}'],
     [{ files: { ACCTS: { base64: '', to: 'master-out/x.dat' } } }, 'files.ACCTS.to: "s3" must be an s3://bucket/key URL, got "master-out/x.dat"'],
+    [
+      { files: { ACCTS: { s3: 's3://master-in/x.dat', to: 's3://master-out/x.dat', from: 'x' } } },
+      'files.ACCTS: expected an array of records (JSON objects), {"base64": "..."} or {"s3": "s3://bucket/key"} (an inout file may also be {"empty": true}, and add "to": "s3://bucket/key" to any of these but the array)',
+    ],
     [{ files: { ACCTS: { base64: Buffer.alloc(30).toString('base64') } } }, 'file ACCTS is not valid utf-8 acct.cpy (record ACCT-REC): 30 bytes are not a whole number of 29-byte ACCT-REC records'],
   ])('refuses %j', async (event, message) => {
     const error = errorBody(await acctupd.invoke(JSON.stringify(event)));
@@ -234,6 +238,11 @@ describe('inout files in S3', () => {
     );
     expect(error.details.files.ACCTS).toEqual({ s3: 's3://master-in/acct/inplace.dat', written: false });
     expect((await object('master-in', 'acct/inplace.dat')).equals(before)).toBe(true);
+    // With a target of its own the failed step's file is written, as outputs are.
+    const elsewhere = errorBody(await acctupd.invoke(JSON.stringify({ files: { ACCTS: { s3: inPlace.s3, to: 's3://master-out/acct/failed.dat' } } }))) as ReturnType<typeof errorBody> & { details: any };
+    expect(elsewhere.errorMessage).toBe('program acctupd ended with RETURN-CODE 8, above its maxReturnCode 4; its outputs were still written (details.files)');
+    expect(elsewhere.details.files.ACCTS).toEqual({ s3: 's3://master-out/acct/failed.dat', bytes: 116, records: 4 });
+    expect((await object('master-out', 'acct/failed.dat')).equals(before)).toBe(false);
   });
 
   it('an EBCDIC (cp037) master: configured source and target, translated both ways through the copybook', async () => {

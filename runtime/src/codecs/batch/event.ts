@@ -63,7 +63,8 @@ function inputSource(file: BatchFile, value: unknown, where: string): InputSourc
     return { kind: 'bytes', data: Buffer.from(value.base64, 'base64') };
   }
   const expected = file.format === 'records' ? 'an array of records (JSON objects)' : file.format === 'lines' ? 'an array of strings' : '{"base64": "..."}';
-  throw new BatchEventError(`${where}: expected ${expected}, {"base64": "..."} or {"s3": "s3://bucket/key"}`);
+  const inout = file.direction === 'inout' ? ' (an inout file may also be {"empty": true}, and add "to": "s3://bucket/key" to any of these but the array)' : '';
+  throw new BatchEventError(`${where}: expected ${expected}, {"base64": "..."} or {"s3": "s3://bucket/key"}${inout}`);
 }
 
 /**
