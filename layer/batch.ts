@@ -21,9 +21,9 @@ export interface BatchFileSettings {
   /** A copybook file name, or {"copybook", "record", "replacing"} as record mode takes it. */
   copybook?: string | { copybook: string; record?: string; replacing?: Record<string, string> };
   encoding?: FileEncoding;
-  /** Default S3 location: `s3://bucket/key` (`{requestId}` is replaced per invocation); an inout file's source. */
+  /** Default S3 location: `s3://bucket/key` (`{requestId}` is replaced per invocation). */
   s3?: string;
-  /** An inout file's default S3 target; the same URL as `s3` (and only then) writes the source over. */
+  /** An inout file's default S3 target (its `s3` is its source); the same URL as `s3` (and only then) writes the source over. */
   to?: string;
 }
 
