@@ -2,6 +2,7 @@
 // into the metadata the runtime reads (copybooks parsed at build time).
 import {
   DD_NAME,
+  FILE_DIRECTIONS,
   FILE_ENCODINGS,
   FILE_FORMATS,
   type BatchFile,
@@ -22,6 +23,8 @@ export interface BatchFileSettings {
   encoding?: FileEncoding;
   /** Default S3 location: `s3://bucket/key` (`{requestId}` is replaced per invocation). */
   s3?: string;
+  /** An inout file's default S3 target (its `s3` is its source); the same URL as `s3` (and only then) writes the source over. */
+  to?: string;
 }
 
 /** Buckets and key prefixes a function may read and write (`bucket` or `bucket/prefix`). */
@@ -56,12 +59,14 @@ export function batchSpec(settings: BatchSettings, environment: Record<string, s
   for (const [dd, file] of Object.entries(files)) {
     const at = `files.${dd}`;
     if (!DD_NAME.test(dd)) problem(at, `"${dd}" is not a DD name libcob can look up (a letter, then letters, digits, - or _)`);
-    if (file.direction !== 'input' && file.direction !== 'output') problem(`${at}.direction`, 'must be "input" or "output"');
+    if (!FILE_DIRECTIONS.includes(file.direction)) problem(`${at}.direction`, 'must be "input", "output" or "inout"');
     if (file.format !== undefined && !FILE_FORMATS.includes(file.format)) problem(`${at}.format`, `must be one of ${FILE_FORMATS.join(', ')}`);
     if (file.encoding !== undefined && !FILE_ENCODINGS.includes(file.encoding)) problem(`${at}.encoding`, `must be one of ${FILE_ENCODINGS.join(', ')}`);
     if (formatOf(file) === 'records' && !file.copybook) problem(at, 'format "records" needs a "copybook"');
     if (formatOf(file) === 'bytes' && file.encoding !== undefined) problem(`${at}.encoding`, 'a "bytes" file is passed as it is; an encoding needs format "records" or "lines"');
     if (file.s3 !== undefined && !S3_URL.test(file.s3)) problem(`${at}.s3`, `"${file.s3}" is not an s3://bucket/key URL`);
+    if (file.to !== undefined && file.direction !== 'inout') problem(`${at}.to`, `only an inout file has a target apart from its source; an ${file.direction}'s S3 location is "s3"`);
+    if (file.to !== undefined && !S3_URL.test(file.to)) problem(`${at}.to`, `"${file.to}" is not an s3://bucket/key URL`);
     // libcob reads DD_<name> first: one set by the function would silently replace the work directory's file.
     if (`DD_${dd}` in environment) problem(`environment.DD_${dd}`, `the program's file ${dd} is given by batch mode; DD_${dd} would replace it`);
   }
@@ -96,6 +101,7 @@ export function batchMetadata(spec: BatchSpec, cobcFlags: string[], layout: (cop
       // A Latin-1 or EBCDIC dataset's program holds one byte per character: its inline records' text is Latin-1.
       ...(format === 'records' ? { layout: { ...layout(f.copybook!, `file ${ddName}`), ...(f.encoding && f.encoding !== 'utf-8' ? { encoding: 'latin1' as const } : {}) } } : {}),
       ...(f.s3 ? { s3: f.s3 } : {}),
+      ...(f.to ? { to: f.to } : {}),
     };
   });
   return { files, maxReturnCode: spec.maxReturnCode, ...(spec.s3Trigger ? { s3Trigger: spec.s3Trigger } : {}), nativeSign: nativeSignFor(cobcFlags) };
@@ -104,5 +110,5 @@ export function batchMetadata(spec: BatchSpec, cobcFlags: string[], layout: (cop
 /** Whether a program reads or writes S3 at all (then, and only then, it gets the S3 client and credentials). */
 export function usesS3(spec: BatchSpec | undefined): boolean {
   if (!spec) return false;
-  return Boolean(spec.s3Trigger || spec.s3?.read?.length || spec.s3?.write?.length || Object.values(spec.files).some((f) => f.s3));
+  return Boolean(spec.s3Trigger || spec.s3?.read?.length || spec.s3?.write?.length || Object.values(spec.files).some((f) => f.s3 || f.to));
 }

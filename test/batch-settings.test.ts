@@ -25,10 +25,16 @@ describe('batch settings', () => {
     expect(discover({ files }).batch!.maxReturnCode).toBe(0);
   });
 
+  it('an inout file with an S3 source and target uses S3; a target alone does too', () => {
+    const master = { direction: 'inout', copybook: 'emp.cpy', s3: 's3://in-bucket/master.dat', to: 's3://out-bucket/master/{requestId}.dat' };
+    expect(discover({ files: { MASTER: master } }).batch!.files).toEqual({ MASTER: master });
+    expect(usesS3(discover({ files: { MASTER: { direction: 'inout', format: 'lines', to: 's3://out-bucket/x' } } }).batch)).toBe(true);
+  });
+
   it.each([
     [{}, 'programs.job.files: batch mode needs at least one file'],
     [{ files: { '1X': { direction: 'input', format: 'lines' } } }, 'programs.job.files.1X: "1X" is not a DD name'],
-    [{ files: { A: { direction: 'both' } } }, 'programs.job.files.A.direction: must be "input" or "output"'],
+    [{ files: { A: { direction: 'both' } } }, 'programs.job.files.A.direction: must be "input", "output" or "inout"'],
     [{ files: { A: { direction: 'input', format: 'vsam' } } }, 'programs.job.files.A.format: must be one of records, lines, bytes'],
     [{ files: { A: { direction: 'input', format: 'records' } } }, 'programs.job.files.A: format "records" needs a "copybook"'],
     [{ files: { A: { direction: 'input', format: 'lines', encoding: 'ebcdic' } } }, 'programs.job.files.A.encoding: must be one of utf-8, latin1, cp037, cp1140'],
@@ -38,6 +44,11 @@ describe('batch settings', () => {
     [{ files, maxReturnCode: 256 }, 'programs.job.maxReturnCode: must be a whole number from 0 to 255'],
     [{ files, s3Trigger: 'RPT' }, 'programs.job.s3Trigger: "RPT" is not one of the program\'s input files'],
     [{ files, s3: { write: ['*'] } }, 'programs.job.s3.write: "*" must be a bucket or bucket/prefix, no wildcards'],
+    [{ files: { A: { direction: 'input', format: 'lines', to: 's3://b/k' } } }, 'programs.job.files.A.to: only an inout file has a target apart from its source; an input\'s S3 location is "s3"'],
+    [{ files: { A: { direction: 'inout', format: 'lines', to: 'b/k' } } }, 'programs.job.files.A.to: "b/k" is not an s3://bucket/key URL'],
+    [{ files: { A: { direction: 'inout', format: 'records' } } }, 'programs.job.files.A: format "records" needs a "copybook"'],
+    [{ files: { A: { direction: 'inout', encoding: 'cp037' } } }, 'programs.job.files.A.encoding: a "bytes" file is passed as it is'],
+    [{ files: { A: { direction: 'inout', format: 'lines' } }, s3Trigger: 'A' }, 'programs.job.s3Trigger: "A" is not one of the program\'s input files'],
     [{ files, ephemeralStorageMb: 100 }, 'programs.job.ephemeralStorageMb is 100; expected a whole number from 512 to 10240'],
   ])('refuses %j', (settings, message) => {
     expect(() => discover(settings)).toThrow(message);

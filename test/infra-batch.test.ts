@@ -52,6 +52,17 @@ describe('CobolFunction, batch mode', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { EphemeralStorage: { Size: 2048 } });
   });
 
+  it('an inout master updated in place needs the same prefix read and written: both grants, cdk-nag satisfied', () => {
+    const inout = { mode: 'batch', files: { MASTER: { direction: 'inout', format: 'bytes', s3: 's3://vsam-data/acct/master.dat', to: 's3://vsam-data/acct/master.dat' } }, s3: { read: ['vsam-data/acct/'], write: ['vsam-data/acct/'] } };
+    const { template, violations } = synth(inout);
+    const arn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::vsam-data/acct/*']] };
+    expect(s3Statements(template)).toEqual([
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: arn },
+      { Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: arn },
+    ]);
+    expect(violations).toEqual([]);
+  });
+
   it('props override cobolambda.json; a program without s3 settings gets no S3 access', () => {
     const { template } = synth(batch, { s3: { write: ['other-bucket'] }, ephemeralStorageMb: 1024 });
     expect(s3Statements(template).map((s) => s.Action)).toEqual([['s3:PutObject', 's3:AbortMultipartUpload']]);

@@ -1,6 +1,6 @@
 // What a batch invocation's event names: each input's data (inline, bytes or
-// an S3 object) and each output's target (inline, or an S3 object). An S3 event
-// notification names the program's `s3Trigger` input.
+// an S3 object), each output's target (inline, or an S3 object), and for an
+// inout file both. An S3 event notification names the program's `s3Trigger` input.
 import type { BatchFile, BatchMetadata } from './spec.ts';
 
 export type InputSource =
@@ -8,7 +8,8 @@ export type InputSource =
   | { kind: 'bytes'; data: Buffer }
   | { kind: 's3'; url: string };
 
-export type OutputTarget = { kind: 'inline' } | { kind: 's3'; url: string };
+/** `inPlace`: an inout file written back over the S3 object it was read from (asked for explicitly). */
+export type OutputTarget = { kind: 'inline' } | { kind: 's3'; url: string; inPlace?: boolean };
 
 export interface BatchRequest {
   inputs: Map<BatchFile, InputSource>;
@@ -62,7 +63,37 @@ function inputSource(file: BatchFile, value: unknown, where: string): InputSourc
     return { kind: 'bytes', data: Buffer.from(value.base64, 'base64') };
   }
   const expected = file.format === 'records' ? 'an array of records (JSON objects)' : file.format === 'lines' ? 'an array of strings' : '{"base64": "..."}';
-  throw new BatchEventError(`${where}: expected ${expected}, {"base64": "..."} or {"s3": "s3://bucket/key"}`);
+  const inout = file.direction === 'inout' ? ' (an inout file may also be {"empty": true}, and add "to": "s3://bucket/key" to any of these but the array)' : '';
+  throw new BatchEventError(`${where}: expected ${expected}, {"base64": "..."} or {"s3": "s3://bucket/key"}${inout}`);
+}
+
+/**
+ * An inout file: its source as an input's (the event's, else the configured
+ * "s3"; `{"empty": true}` starts it from an empty file) and its target, the
+ * event's or the configured "to", else inline. It is written over its source
+ * only when the target names that same object: never by default.
+ */
+function inoutFile(file: BatchFile, value: unknown, where: string): { source: InputSource; target: OutputTarget } {
+  let given = value;
+  let to = file.to;
+  if (isObject(value) && 'to' in value) {
+    const { to: eventTo, ...rest } = value;
+    to = s3Url(eventTo, `${where}.to`);
+    given = Object.keys(rest).length ? rest : undefined;
+  }
+  given ??= file.s3 ? { s3: file.s3 } : undefined;
+  if (given === undefined) {
+    throw new BatchEventError(`${where}: no data for inout file ${file.ddName}, in the event or in the configuration; {"files": {"${file.ddName}": {"empty": true}}} starts it from an empty file`);
+  }
+  let source: InputSource;
+  if (isObject(given) && 'empty' in given) {
+    if (given.empty !== true || Object.keys(given).length !== 1) throw new BatchEventError(`${where}: an empty start is {"empty": true} (with "to" at most), got ${JSON.stringify(value)}`);
+    source = { kind: 'bytes', data: Buffer.alloc(0) };
+  } else {
+    source = inputSource(file, given, where);
+  }
+  if (to === undefined) return { source, target: { kind: 'inline' } };
+  return { source, target: { kind: 's3', url: to, ...(source.kind === 's3' && source.url === to ? { inPlace: true } : {}) } };
 }
 
 /** The event → where each file comes from and goes; the configuration fills in what the event leaves out. */
@@ -97,6 +128,12 @@ export function parseBatchEvent(event: Buffer, meta: BatchMetadata): BatchReques
   const outputs = new Map<BatchFile, OutputTarget>();
   for (const file of meta.files) {
     const where = `files.${file.ddName}`;
+    if (file.direction === 'inout') {
+      const { source, target } = inoutFile(file, given.get(file), where);
+      inputs.set(file, source);
+      outputs.set(file, target);
+      continue;
+    }
     const value = given.get(file) ?? (file.s3 ? { s3: file.s3 } : undefined);
     if (file.direction === 'input') {
       if (value === undefined) throw new BatchEventError(`${where}: no data for input ${file.ddName}, in the event or in the configuration`);

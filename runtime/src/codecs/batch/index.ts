@@ -3,7 +3,8 @@
 // the event, or streamed from S3) and every file's path is given to the program
 // as DD_<name>, the variable libcob reads first (then dd_<name>, then <name>);
 // after it, the outputs come back inline or are streamed to S3, and RETURN-CODE
-// up to maxReturnCode is success, as a JCL step's condition code.
+// up to maxReturnCode is success, as a JCL step's condition code. An inout file
+// is both: written before the run, given back after it.
 import { createWriteStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -38,11 +39,11 @@ class FileProblem extends Error {
   }
 }
 
-type OutputListing = unknown[] | { base64: string } | { s3: string; bytes: number; records?: number } | null;
+type OutputListing = unknown[] | { base64: string } | { s3: string; bytes: number; records?: number } | { s3: string; written: false } | null;
 
 export function batchCodec(meta: BatchMetadata, options: BatchCodecOptions): Codec {
   // Loading the S3 client takes a few hundred ms: a function configured with S3 files pays it at init, not in its first invocation.
-  if (meta.s3Trigger || meta.files.some((f) => f.s3)) loadS3().catch(() => {});
+  if (meta.s3Trigger || meta.files.some((f) => f.s3 || f.to)) loadS3().catch(() => {});
   return {
     encodeInput: () => Buffer.alloc(0),
     decodeOutput: () => diagnostic('Runtime.InvalidMetadata', 'batch mode answers through its file session'),
@@ -123,21 +124,23 @@ class BatchSession implements FileSession {
   ) {}
 
   async finish({ code, stdout, stderrTail }: { code: number; stdout: Buffer; stderrTail: string[] }): Promise<Buffer | Diagnostic> {
+    const failed = code > this.meta.maxReturnCode;
     let files: Record<string, OutputListing>;
     try {
-      files = await this.collectOutputs();
+      files = await this.collectOutputs(failed);
     } catch (err) {
       return problemDiagnostic(err);
     }
     // DISPLAY output as lines mode answers it: one string a line, trailing spaces dropped.
     const sysout = stdout.length ? stdout.toString('utf8').split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').map((l) => l.replace(/ +$/, '')) : undefined;
     const result = { returnCode: code, files, ...(sysout ? { stdout: sysout } : {}) };
-    if (code > this.meta.maxReturnCode) {
+    if (failed) {
       const libcob = [...stderrTail].reverse().find((l) => l.includes('libcob:'));
+      const kept = Object.entries(files).flatMap(([dd, listing]) => (listing && 'written' in listing ? [`${dd} was not written back over ${listing.s3}, its source, so the step can run again`] : []));
       return {
         ...diagnostic(
           'Function.ProgramExitError',
-          `program ${this.options.programName} ended with RETURN-CODE ${code}, above its maxReturnCode ${this.meta.maxReturnCode}${libcob ? `: ${libcob}` : ''}; its outputs were still written (details.files)`,
+          `program ${this.options.programName} ended with RETURN-CODE ${code}, above its maxReturnCode ${this.meta.maxReturnCode}${libcob ? `: ${libcob}` : ''}; its outputs were still written (details.files)${kept.map((k) => `; ${k}`).join('')}`,
           stderrTail,
         ),
         details: result,
@@ -153,7 +156,8 @@ class BatchSession implements FileSession {
     return body;
   }
 
-  private async collectOutputs(): Promise<Record<string, OutputListing>> {
+  /** `failed`: the step ended above maxReturnCode; an inout file is then not written over its own source. */
+  private async collectOutputs(failed: boolean): Promise<Record<string, OutputListing>> {
     const files: Record<string, OutputListing> = {};
     let inlineBytes = 0;
     for (const [file, target] of this.outputs) {
@@ -162,6 +166,11 @@ class BatchSession implements FileSession {
       // An output the program never opened is not there: null, and nothing is uploaded.
       if (size === undefined) {
         files[file.ddName] = null;
+        continue;
+      }
+      if (target.kind === 's3' && target.inPlace && failed) {
+        const where = parseS3Url(target.url, this.context.requestId);
+        files[file.ddName] = { s3: where ? `s3://${where.bucket}/${where.key}` : target.url, written: false };
         continue;
       }
       if (target.kind === 's3') {

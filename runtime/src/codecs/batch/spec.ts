@@ -4,7 +4,9 @@
 import type { RecordLayout } from '../copybook/layout.ts';
 import type { NativeSign } from '../copybook/codepage.ts';
 
-export type FileDirection = 'input' | 'output';
+/** `inout`: read from the event or S3 like an input, given back like an output (OPEN I-O, OPEN EXTEND). */
+export type FileDirection = 'input' | 'output' | 'inout';
+export const FILE_DIRECTIONS: readonly FileDirection[] = ['input', 'output', 'inout'];
 /** `records`: fixed-length records of the copybook; `lines`: LINE SEQUENTIAL text; `bytes`: as they are. */
 export type FileFormat = 'records' | 'lines' | 'bytes';
 /** How a dataset is stored (in S3, or given as bytes); the program always sees GnuCOBOL's native bytes. */
@@ -23,6 +25,8 @@ export interface BatchFile {
   layout?: RecordLayout;
   /** A default S3 target (`s3://bucket/key`, `{requestId}` replaced), overridden by the event. */
   s3?: string;
+  /** `inout`: the default S3 target of the updated file (never the source unless configured so); inline when absent. */
+  to?: string;
 }
 
 export interface BatchMetadata {
