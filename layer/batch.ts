@@ -4,11 +4,13 @@ import {
   DD_NAME,
   FILE_ENCODINGS,
   FILE_FORMATS,
+  RECORD_FORMATS,
   type BatchFile,
   type BatchMetadata,
   type FileDirection,
   type FileEncoding,
   type FileFormat,
+  type RecordFormat,
 } from '../runtime/src/codecs/batch/spec.ts';
 import { nativeSignFor } from '../runtime/src/codecs/copybook/codepage.ts';
 import type { RecordLayout } from '../runtime/src/codecs/copybook/layout.ts';
@@ -20,6 +22,8 @@ export interface BatchFileSettings {
   /** A copybook file name, or {"copybook", "record", "replacing"} as record mode takes it. */
   copybook?: string | { copybook: string; record?: string; replacing?: Record<string, string> };
   encoding?: FileEncoding;
+  /** How a variable-length dataset's records are framed when stored (default `rdw`). */
+  recordFormat?: RecordFormat;
   /** Default S3 location: `s3://bucket/key` (`{requestId}` is replaced per invocation). */
   s3?: string;
 }
@@ -61,6 +65,8 @@ export function batchSpec(settings: BatchSettings, environment: Record<string, s
     if (file.encoding !== undefined && !FILE_ENCODINGS.includes(file.encoding)) problem(`${at}.encoding`, `must be one of ${FILE_ENCODINGS.join(', ')}`);
     if (formatOf(file) === 'records' && !file.copybook) problem(at, 'format "records" needs a "copybook"');
     if (formatOf(file) === 'bytes' && file.encoding !== undefined) problem(`${at}.encoding`, 'a "bytes" file is passed as it is; an encoding needs format "records" or "lines"');
+    if (file.recordFormat !== undefined && !RECORD_FORMATS.includes(file.recordFormat)) problem(`${at}.recordFormat`, `must be one of ${RECORD_FORMATS.join(', ')}`);
+    if (file.recordFormat !== undefined && formatOf(file) !== 'records') problem(`${at}.recordFormat`, 'frames variable-length records; it needs format "records"');
     if (file.s3 !== undefined && !S3_URL.test(file.s3)) problem(`${at}.s3`, `"${file.s3}" is not an s3://bucket/key URL`);
     // libcob reads DD_<name> first: one set by the function would silently replace the work directory's file.
     if (`DD_${dd}` in environment) problem(`environment.DD_${dd}`, `the program's file ${dd} is given by batch mode; DD_${dd} would replace it`);
