@@ -115,6 +115,10 @@ describe('the build reads from cobc which files are variable-length', () => {
       'the file IN-FILE (ASSIGN TO "VARIN") holds records of 20 to 76 bytes, but the file VARIN copybook',
     );
     const payroll = discoverPrograms(join(import.meta.dirname, '..', 'cobol')).find((s) => s.name === 'paybatch')!;
+    const payout = { ...payroll.batch!.files.PAYOUT!, copybook: 'empmast.cpy' };
+    expect(() => programMetadata({ ...payroll, batch: { ...payroll.batch!, files: { ...payroll.batch!.files, PAYOUT: payout } } })).toThrow(
+      'the file PAY-FILE (ASSIGN TO "PAYOUT") holds records of',
+    );
     const empin = { ...payroll.batch!.files.EMPIN!, recordFormat: 'rdw' as const };
     expect(() => programMetadata({ ...payroll, batch: { ...payroll.batch!, files: { ...payroll.batch!.files, EMPIN: empin } } })).toThrow(
       "files.EMPIN.recordFormat: the program's file EMP-FILE has fixed-length records; recordFormat frames variable-length ones",
