@@ -24,7 +24,7 @@ export interface BatchCodecOptions {
   maxResponseBytes: number;
   programName: string;
   /** The function's COB_VARSEQ_FORMAT: the headers of the program's variable-length records. */
-  varseqFormat?: VarseqFormat;
+  varseqFormat: VarseqFormat;
 }
 
 type S3Module = typeof import('./s3.ts');
@@ -61,7 +61,7 @@ export function batchCodec(meta: BatchMetadata, options: BatchCodecOptions): Cod
       const env: Record<string, string> = {};
       for (const file of meta.files) env[`DD_${file.ddName}`] = join(dir, `${file.ddName}.dat`);
       try {
-        for (const [file, source] of request.inputs) await writeInput(file, source, env[`DD_${file.ddName}`]!, dir, meta, context, options.varseqFormat ?? 0);
+        for (const [file, source] of request.inputs) await writeInput(file, source, env[`DD_${file.ddName}`]!, dir, meta, context, options.varseqFormat);
       } catch (err) {
         await removeWorkDir(dir);
         return problemDiagnostic(err);

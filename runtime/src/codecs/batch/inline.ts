@@ -44,7 +44,7 @@ function textOf(file: BatchFile, bytes: Buffer): string {
  * as its counted entries, after the header of `varseq`). Throws InlineDataError naming each
  * bad element by index.
  */
-export function inlineInput(file: BatchFile, values: unknown[], varseq: VarseqFormat = 0): Buffer {
+export function inlineInput(file: BatchFile, values: unknown[], varseq: VarseqFormat): Buffer {
   const chunks: Buffer[] = [];
   const problems: string[] = [];
   values.forEach((value, i) => {
@@ -69,7 +69,7 @@ export function inlineInput(file: BatchFile, values: unknown[], varseq: VarseqFo
 }
 
 /** The bytes of an output file → its JSON form in the response. */
-export function inlineOutput(file: BatchFile, data: Buffer, varseq: VarseqFormat = 0): unknown {
+export function inlineOutput(file: BatchFile, data: Buffer, varseq: VarseqFormat): unknown {
   switch (file.format) {
     case 'bytes':
       return { base64: data.toString('base64') };

@@ -36,7 +36,7 @@ export class Transcoder extends Transform {
     private readonly direction: Direction,
     private readonly sign: 'ascii' | 'ebcdic',
     /** The program's COB_VARSEQ_FORMAT: the headers of its variable-length records. */
-    private readonly varseq: VarseqFormat = 0,
+    private readonly varseq: VarseqFormat,
   ) {
     super();
   }
