@@ -36,6 +36,15 @@ const config = {
         VARECHO: { direction: 'output', format: 'bytes' },
       },
     },
+    // RECORD VARYING with a PIC X copybook: no OCCURS DEPENDING ON to give inline records their length.
+    varecho: {
+      mode: 'batch',
+      files: {
+        VARIN: { direction: 'input', copybook: 'varin.cpy' },
+        VAROUT: { direction: 'output', format: 'bytes' },
+        VARECHO: { direction: 'output', copybook: 'echo.cpy', recordFormat: 'gnucobol' },
+      },
+    },
     // A mainframe VB dataset: EBCDIC, each record after its RDW (the default framing).
     varebcdic: {
       mode: 'batch',
@@ -50,10 +59,11 @@ const config = {
 
 beforeAll(async () => {
   for (const f of ['varin.cpy', 'varout.cpy', 'varbatch.cbl']) copyFileSync(join(SRC, f), join(project, f));
-  copyFileSync(join(SRC, 'varbatch.cbl'), join(project, 'varebcdic.cbl'));
+  for (const copy of ['varebcdic', 'varecho']) copyFileSync(join(SRC, 'varbatch.cbl'), join(project, `${copy}.cbl`));
+  writeFileSync(join(project, 'echo.cpy'), '       01  ECHO-REC PIC X(76).\n');
   writeFileSync(join(project, 'cobolambda.json'), JSON.stringify(config));
   for (const name of ['vargen', 'varbatch']) execFileSync('cobc', ['-x', '-I', SRC, '-o', join(native, name), join(SRC, `${name}.cbl`)]);
-  [bin, s3] = await Promise.all([buildBatchPrograms(project, ['varbatch', 'varebcdic']), startS3Server(['vb-out'])]);
+  [bin, s3] = await Promise.all([buildBatchPrograms(project, ['varbatch', 'varebcdic', 'varecho']), startS3Server(['vb-out'])]);
   ebcdicRuntime = await startBatchRuntime(bin, 'varebcdic', { ...s3.env, COB_VARSEQ_FORMAT: '1' });
 }, 240_000);
 
@@ -104,7 +114,6 @@ describe('the build reads from cobc which files are variable-length', () => {
 
   it('takes RECORD VARYING without OCCURS DEPENDING ON too (a PIC X copybook of the largest record)', () => {
     const base = spec();
-    writeFileSync(join(project, 'echo.cpy'), '       01  ECHO-REC PIC X(76).\n');
     const files = programMetadata({ ...base, batch: { ...base.batch!, files: { ...base.batch!.files, VARECHO: { direction: 'output', copybook: 'echo.cpy' } } } }).batch!.files;
     expect(files.find((f) => f.ddName === 'VARECHO')!.variable).toEqual({ minLength: 20, maxLength: 76, recordFormat: 'rdw' });
   });
@@ -145,6 +154,25 @@ describe('variable-length records in each COB_VARSEQ_FORMAT, against cobc', () =
       expect(Buffer.from(stored.files.VARECHO.base64, 'base64')).toEqual(cobc.input);
       expect(stored.files.VAROUT).toEqual(results);
       expect(runtime.workDirs()).toEqual([]);
+    } finally {
+      await runtime.stop();
+    }
+  });
+});
+
+describe('RECORD VARYING without OCCURS DEPENDING ON', () => {
+  it('keeps each record\'s length through S3, and refuses inline output it could only pad', async () => {
+    const cobc = nativeRun(0);
+    const runtime = await startBatchRuntime(bin, 'varecho', s3.env);
+    try {
+      const inline = errorBody(await runtime.invoke(JSON.stringify({ files: { VARIN: records } })));
+      expect(inline.errorType).toBe('Function.InvalidOutput');
+      expect(inline.errorMessage).toBe('file VARECHO (echo.cpy (record ECHO-REC)): output record 1 holds 20 bytes, but ECHO-REC with its counted entries is at least 76 bytes');
+      const out = body(await runtime.invoke(JSON.stringify({ files: { VARIN: records, VARECHO: { s3: 's3://vb-out/echo/{requestId}.dat' } } })));
+      expect(out.files.VARECHO).toMatchObject({ bytes: cobc.echo.length, records: 3 });
+      const [bucket, key] = out.files.VARECHO.s3.replace('s3://', '').split(/\/(.*)/);
+      const got = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      expect(Buffer.from(await got.Body!.transformToByteArray())).toEqual(cobc.echo);
     } finally {
       await runtime.stop();
     }
