@@ -17,6 +17,9 @@ import { programMetadata } from '../layer/metadata.ts';
 import { encodeRecord, parseCopybook } from '../runtime/src/codecs/copybook/index.ts';
 import { frameRecords } from '../runtime/src/codecs/record-framing.ts';
 import type { InvocationOutcome } from '../dev/runtime-api-server.ts';
+import { Transcoder } from '../runtime/src/codecs/batch/transcode.ts';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 
 const SRC = join(import.meta.dirname, 'cobol/batchvar');
 const project = tempDir('batchvar');
@@ -209,6 +212,16 @@ describe('a mainframe VB dataset: EBCDIC records with RDWs', () => {
     // and inline, the same records decoded
     const inline = body(await ebcdicRuntime.invoke(JSON.stringify({ files: { VARIN: { base64: vbInput.toString('base64') } } })));
     expect(inline.files.VAROUT).toEqual(results);
+  });
+
+  it('cuts records out of a stream wherever its chunks end (S3 delivers a file in pieces)', async () => {
+    const spec = discoverPrograms(project).find((p) => p.name === 'varebcdic')!;
+    const varin = programMetadata(spec).batch!.files.find((f) => f.ddName === 'VARIN')!;
+    const through = (chunks: Buffer[]) => buffer(Readable.from(chunks).pipe(new Transcoder(varin, 'to-native', 'ascii', 1)));
+    const whole = await through([vbInput]);
+    expect(whole.toString('hex')).toBe(nativeRun(1).input.toString('hex'));
+    const bytes = Array.from(vbInput, (b) => Buffer.from([b]));
+    expect((await through(bytes)).toString('hex')).toBe(whole.toString('hex'));
   });
 
   const one = (data: Buffer) => ({ files: { VARIN: { base64: data.toString('base64') } } });
