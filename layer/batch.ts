@@ -5,11 +5,13 @@ import {
   FILE_DIRECTIONS,
   FILE_ENCODINGS,
   FILE_FORMATS,
+  RECORD_FORMATS,
   type BatchFile,
   type BatchMetadata,
   type FileDirection,
   type FileEncoding,
   type FileFormat,
+  type RecordFormat,
 } from '../runtime/src/codecs/batch/spec.ts';
 import { nativeSignFor } from '../runtime/src/codecs/copybook/codepage.ts';
 import type { RecordLayout } from '../runtime/src/codecs/copybook/layout.ts';
@@ -21,6 +23,8 @@ export interface BatchFileSettings {
   /** A copybook file name, or {"copybook", "record", "replacing"} as record mode takes it. */
   copybook?: string | { copybook: string; record?: string; replacing?: Record<string, string> };
   encoding?: FileEncoding;
+  /** How a variable-length dataset's records are framed when stored (default `rdw`). */
+  recordFormat?: RecordFormat;
   /** Default S3 location: `s3://bucket/key` (`{requestId}` is replaced per invocation). */
   s3?: string;
   /** An inout file's default S3 target (its `s3` is its source); the same URL as `s3` (and only then) writes the source over. */
@@ -64,6 +68,8 @@ export function batchSpec(settings: BatchSettings, environment: Record<string, s
     if (file.encoding !== undefined && !FILE_ENCODINGS.includes(file.encoding)) problem(`${at}.encoding`, `must be one of ${FILE_ENCODINGS.join(', ')}`);
     if (formatOf(file) === 'records' && !file.copybook) problem(at, 'format "records" needs a "copybook"');
     if (formatOf(file) === 'bytes' && file.encoding !== undefined) problem(`${at}.encoding`, 'a "bytes" file is passed as it is; an encoding needs format "records" or "lines"');
+    if (file.recordFormat !== undefined && !RECORD_FORMATS.includes(file.recordFormat)) problem(`${at}.recordFormat`, `must be one of ${RECORD_FORMATS.join(', ')}`);
+    if (file.recordFormat !== undefined && formatOf(file) !== 'records') problem(`${at}.recordFormat`, 'frames variable-length records; it needs format "records"');
     if (file.s3 !== undefined && !S3_URL.test(file.s3)) problem(`${at}.s3`, `"${file.s3}" is not an s3://bucket/key URL`);
     if (file.to !== undefined && file.direction !== 'inout') problem(`${at}.to`, `only an inout file has a target apart from its source; an ${file.direction}'s S3 location is "s3"`);
     if (file.to !== undefined && !S3_URL.test(file.to)) problem(`${at}.to`, `"${file.to}" is not an s3://bucket/key URL`);

@@ -5,11 +5,12 @@ import { dirname, join } from 'node:path';
 import { CONFIG_FILE, type CopybookReference, type ProgramSpec } from './programs.ts';
 import { applyRecordSettings, RecordSettingsError } from '../runtime/src/codecs/copybook/record-settings.ts';
 import type { RecordCodecOptions } from '../runtime/src/codecs/record.ts';
-import { stdioFiles, type StdioFile } from './record-files.ts';
+import { recordSizeMismatch, stdioFiles, type StdioFile } from './record-files.ts';
 import type { ProgramMetadata } from '../runtime/src/codecs/index.ts';
 import { parseCopybook, dialectForStd, CopybookError, decodeRecord, encodeRecord, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { findCopybook, formatAtCopy, initialSourceFormat } from './copybooks.ts';
 import { batchMetadata } from './batch.ts';
+import { withRecordSizes } from './batch-record-sizes.ts';
 
 export class MetadataError extends Error {
   override name = 'MetadataError';
@@ -51,7 +52,10 @@ export function programMetadata(spec: ProgramSpec): ProgramMetadata {
     meta.record = recordFraming(spec, input!, output!);
   }
   if (spec.mode === 'call') meta.using = usingLayouts(spec);
-  if (spec.batch) meta.batch = batchMetadata(spec.batch, spec.cobcFlags, (copybook, role) => loadLayout(spec, typeof copybook === 'string' ? { copybook } : copybook, role));
+  if (spec.batch) {
+    const batch = batchMetadata(spec.batch, spec.cobcFlags, (copybook, role) => loadLayout(spec, typeof copybook === 'string' ? { copybook } : copybook, role));
+    meta.batch = { ...batch, files: withRecordSizes(spec, batch.files, (message) => { throw new MetadataError(message); }) };
+  }
   return meta;
 }
 
@@ -89,15 +93,9 @@ function recordFraming(spec: ProgramSpec, input: RecordLayout, output: RecordLay
   const options: RecordCodecOptions = {};
   const check = (file: StdioFile | undefined, layout: RecordLayout, role: 'input' | 'output', device: string): void => {
     if (!file || file.organization !== 'sequential') return;
-    const variable = file.recordMin !== file.recordMax;
-    if (file.recordMax !== layout.length || (variable && file.recordMin > layout.minLength)) {
-      throw new MetadataError(
-        `${spec.source}: the file ${file.select} (ASSIGN TO "${device}") holds records of ${variable ? `${file.recordMin} to ${file.recordMax}` : file.recordMax} bytes, ` +
-          `but the ${role} copybook ${layout.fileName} (record ${layout.name}) is ${layout.minLength === layout.length ? layout.length : `${layout.minLength} to ${layout.length}`} bytes: ` +
-          `describe the FD record with the copybook, or as PIC X(${layout.length}) with the copybook in WORKING-STORAGE (READ ... INTO, WRITE ... FROM)`,
-      );
-    }
-    if (variable) options[role === 'input' ? 'inputFraming' : 'outputFraming'] = 'variable';
+    const mismatch = recordSizeMismatch(spec.source, file, device, layout, role);
+    if (mismatch) throw new MetadataError(mismatch);
+    if (file.recordMin !== file.recordMax) options[role === 'input' ? 'inputFraming' : 'outputFraming'] = 'variable';
   };
   check(files.stdin, input, 'input', '/dev/stdin');
   check(files.stdout, output, 'output', '/dev/stdout');

@@ -41,6 +41,8 @@ describe('batch settings', () => {
     [{ files: { A: { direction: 'input', format: 'lines', s3: 'https://x/y' } } }, 'programs.job.files.A.s3: "https://x/y" is not an s3://bucket/key URL'],
     [{ files, environment: { DD_EMPIN: '/data/emp' } }, 'programs.job.environment.DD_EMPIN: the program\'s file EMPIN is given by batch mode'],
     [{ files: { A: { direction: 'input', encoding: 'cp037' } } }, 'programs.job.files.A.encoding: a "bytes" file is passed as it is'],
+    [{ files: { A: { direction: 'input', copybook: 'a.cpy', recordFormat: 'vb' } } }, 'programs.job.files.A.recordFormat: must be one of rdw, gnucobol'],
+    [{ files: { A: { direction: 'input', format: 'lines', recordFormat: 'rdw' } } }, 'programs.job.files.A.recordFormat: frames variable-length records; it needs format "records"'],
     [{ files, maxReturnCode: 256 }, 'programs.job.maxReturnCode: must be a whole number from 0 to 255'],
     [{ files, s3Trigger: 'RPT' }, 'programs.job.s3Trigger: "RPT" is not one of the program\'s input files'],
     [{ files, s3: { write: ['*'] } }, 'programs.job.s3.write: "*" must be a bucket or bucket/prefix, no wildcards'],

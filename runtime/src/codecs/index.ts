@@ -71,7 +71,8 @@ export async function codecFor(
       if (clash) {
         return diagnostic('Runtime.InvalidConfiguration', `DD_${clash.ddName} is set in the function's environment, but batch mode gives the program its file ${clash.ddName}; remove the variable`);
       }
-      return (await import('./batch/index.ts')).batchCodec(meta.batch, { programName, maxResponseBytes: runtime.maxResponseBytes });
+      const [{ batchCodec }, { varseqFormat }] = await Promise.all([import('./batch/index.ts'), import('./record-framing.ts')]);
+      return batchCodec(meta.batch, { programName, maxResponseBytes: runtime.maxResponseBytes, varseqFormat: varseqFormat(runtime.env) });
     }
     default:
       return diagnostic('Runtime.InvalidMetadata', `program metadata ${file}: unknown mode ${JSON.stringify(meta.mode)}`);

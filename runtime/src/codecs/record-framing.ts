@@ -19,9 +19,9 @@ export function varseqFormat(env: NodeJS.ProcessEnv): VarseqFormat {
   return n === 1 || n === 2 || n === 3 ? n : 0;
 }
 
-const headerSize = (format: VarseqFormat): number => (format === 3 ? 2 : 4);
+export const headerSize = (format: VarseqFormat): number => (format === 3 ? 2 : 4);
 
-function header(length: number, format: VarseqFormat): Buffer {
+export function header(length: number, format: VarseqFormat): Buffer {
   const h = Buffer.alloc(headerSize(format));
   if (format === 0 || format === 3) h.writeUInt16BE(length, 0);
   else if (format === 1) h.writeUInt32BE(length, 0);
@@ -29,7 +29,7 @@ function header(length: number, format: VarseqFormat): Buffer {
   return h;
 }
 
-function readHeader(buf: Buffer, at: number, format: VarseqFormat): number {
+export function readHeader(buf: Buffer, at: number, format: VarseqFormat): number {
   if (format === 0 || format === 3) return buf.readUInt16BE(at);
   return format === 1 ? buf.readUInt32BE(at) : buf.readUInt32LE(at);
 }

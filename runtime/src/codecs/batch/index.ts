@@ -18,11 +18,14 @@ import { parseBatchEvent, parseS3Url, BatchEventError, type InputSource, type Ou
 import { inlineInput, inlineOutput, InlineDataError } from './inline.ts';
 import { Transcoder, TranscodeError } from './transcode.ts';
 import { freeBytes, makeWorkDir, megabytes, removeWorkDir } from './work-dir.ts';
+import type { VarseqFormat } from '../record-framing.ts';
 
 export interface BatchCodecOptions {
   /** Lambda's response limit: inline outputs above it fail with a hint to use S3. */
   maxResponseBytes: number;
   programName: string;
+  /** The function's COB_VARSEQ_FORMAT: the headers of the program's variable-length records. */
+  varseqFormat: VarseqFormat;
 }
 
 type S3Module = typeof import('./s3.ts');
@@ -59,7 +62,7 @@ export function batchCodec(meta: BatchMetadata, options: BatchCodecOptions): Cod
       const env: Record<string, string> = {};
       for (const file of meta.files) env[`DD_${file.ddName}`] = join(dir, `${file.ddName}.dat`);
       try {
-        for (const [file, source] of request.inputs) await writeInput(file, source, env[`DD_${file.ddName}`]!, dir, meta, context);
+        for (const [file, source] of request.inputs) await writeInput(file, source, env[`DD_${file.ddName}`]!, dir, meta, context, options.varseqFormat);
       } catch (err) {
         await removeWorkDir(dir);
         return problemDiagnostic(err);
@@ -74,13 +77,13 @@ function problemDiagnostic(err: unknown): Diagnostic {
   throw err;
 }
 
-async function writeInput(file: BatchFile, source: InputSource, path: string, dir: string, meta: BatchMetadata, context: InvocationContext): Promise<void> {
+async function writeInput(file: BatchFile, source: InputSource, path: string, dir: string, meta: BatchMetadata, context: InvocationContext, varseq: VarseqFormat): Promise<void> {
   const name = `file ${file.ddName}`;
   const fits = async (size: number): Promise<string | undefined> => {
     const free = await freeBytes(dir);
     return size > free ? `is ${megabytes(size)}, more than the ${megabytes(free)} free in ${dir}; give the function more ephemeralStorageMb` : undefined;
   };
-  const transcoder = new Transcoder(file, 'to-native', meta.nativeSign);
+  const transcoder = new Transcoder(file, 'to-native', meta.nativeSign, varseq);
   try {
     if (source.kind === 's3') {
       const where = parseS3Url(source.url, context.requestId);
@@ -89,7 +92,7 @@ async function writeInput(file: BatchFile, source: InputSource, path: string, di
       await s3.downloadObject(where.bucket, where.key, path, transcoder, fits);
       return;
     }
-    const data = source.kind === 'bytes' ? source.data : inlineInput(file, source.values);
+    const data = source.kind === 'bytes' ? source.data : inlineInput(file, source.values, varseq);
     const tooLarge = await fits(data.length);
     if (tooLarge) throw new FileProblem('Function.InputFileTooLarge', `${name} ${tooLarge}`);
     // Inline records and lines are already the program's bytes; given bytes are the dataset as stored.
@@ -185,7 +188,7 @@ class BatchSession implements FileSession {
         );
       }
       try {
-        files[file.ddName] = inlineOutput(file, await readFile(path)) as OutputListing;
+        files[file.ddName] = inlineOutput(file, await readFile(path), this.options.varseqFormat) as OutputListing;
       } catch (err) {
         if (err instanceof InlineDataError) throw new FileProblem('Function.InvalidOutput', `file ${file.ddName} (${describeFormat(file)}): ${err.message}`);
         throw err;
@@ -197,7 +200,7 @@ class BatchSession implements FileSession {
   private async upload(file: BatchFile, url: string, path: string): Promise<OutputListing> {
     const where = parseS3Url(url, this.context.requestId);
     if (!where) throw new FileProblem('Function.InvalidEvent', `file ${file.ddName}: ${url} is not an s3://bucket/key URL`);
-    const transcoder = new Transcoder(file, 'to-ebcdic', this.meta.nativeSign);
+    const transcoder = new Transcoder(file, 'to-ebcdic', this.meta.nativeSign, this.options.varseqFormat);
     try {
       const s3 = await loadS3();
       await s3.uploadObject(where.bucket, where.key, path, transcoder);

@@ -2,6 +2,7 @@
 // lines, base64 for bytes) ↔ the bytes the program reads and writes.
 import { decodeRecord, encodeRecord, RecordDataError } from '../copybook/data.ts';
 import type { BatchFile } from './spec.ts';
+import { frameRecords, splitRecords, type VarseqFormat } from '../record-framing.ts';
 
 export class InlineDataError extends Error {
   override name = 'InlineDataError';
@@ -38,8 +39,12 @@ function textOf(file: BatchFile, bytes: Buffer): string {
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
-/** An inline input → the bytes of the program's file. Throws InlineDataError naming each bad element by index. */
-export function inlineInput(file: BatchFile, values: unknown[]): Buffer {
+/**
+ * An inline input → the bytes of the program's file (variable-length records each as long
+ * as its counted entries, after the header of `varseq`). Throws InlineDataError naming each
+ * bad element by index.
+ */
+export function inlineInput(file: BatchFile, values: unknown[], varseq: VarseqFormat): Buffer {
   const chunks: Buffer[] = [];
   const problems: string[] = [];
   values.forEach((value, i) => {
@@ -60,11 +65,11 @@ export function inlineInput(file: BatchFile, values: unknown[]): Buffer {
     chunks.push(bytes, Buffer.from('\n'));
   });
   if (problems.length) throw new InlineDataError(problems.slice(0, MAX_PROBLEMS));
-  return Buffer.concat(chunks);
+  return file.variable ? frameRecords(file.layout!, chunks, 'variable', varseq) : Buffer.concat(chunks);
 }
 
 /** The bytes of an output file → its JSON form in the response. */
-export function inlineOutput(file: BatchFile, data: Buffer): unknown {
+export function inlineOutput(file: BatchFile, data: Buffer, varseq: VarseqFormat): unknown {
   switch (file.format) {
     case 'bytes':
       return { base64: data.toString('base64') };
@@ -81,13 +86,12 @@ export function inlineOutput(file: BatchFile, data: Buffer): unknown {
     }
     case 'records': {
       const layout = file.layout!;
-      if (data.length % layout.length !== 0) {
-        throw new InlineDataError([`${data.length} bytes are not a whole number of ${layout.length}-byte ${layout.name} records`]);
-      }
+      const records = file.variable ? splitRecords(layout, data, 'variable', varseq) : fixedRecords(layout, data);
+      if (typeof records === 'string') throw new InlineDataError([records]);
       const out: unknown[] = [];
-      for (let i = 0; i < data.length / layout.length; i++) {
+      for (const [i, record] of records.entries()) {
         try {
-          out.push(decodeRecord(layout, data.subarray(i * layout.length, (i + 1) * layout.length), `[${i}]`));
+          out.push(decodeRecord(layout, record, `[${i}]`));
         } catch (err) {
           if (!(err instanceof RecordDataError)) throw err;
           throw new InlineDataError([`record ${i}: ${err.message}`]);
@@ -96,4 +100,9 @@ export function inlineOutput(file: BatchFile, data: Buffer): unknown {
       return out;
     }
   }
+}
+
+function fixedRecords(layout: NonNullable<BatchFile['layout']>, data: Buffer): Buffer[] | string {
+  if (data.length % layout.length !== 0) return `${data.length} bytes are not a whole number of ${layout.length}-byte ${layout.name} records`;
+  return Array.from({ length: data.length / layout.length }, (_, i) => data.subarray(i * layout.length, (i + 1) * layout.length));
 }

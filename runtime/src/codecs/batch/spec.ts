@@ -12,6 +12,15 @@ export type FileFormat = 'records' | 'lines' | 'bytes';
 /** How a dataset is stored (in S3, or given as bytes); the program always sees GnuCOBOL's native bytes. */
 export type FileEncoding = 'utf-8' | 'latin1' | 'cp037' | 'cp1140';
 
+/**
+ * How a stored variable-length dataset frames its records: `rdw`, IBM's record descriptor word
+ * (2-byte big-endian length counting its own 4 bytes, then 2 zero bytes), as a VB dataset
+ * transferred in binary with its RDWs; `gnucobol`, the header of the function's COB_VARSEQ_FORMAT,
+ * as the program itself reads and writes it.
+ */
+export type RecordFormat = 'rdw' | 'gnucobol';
+export const RECORD_FORMATS: readonly RecordFormat[] = ['rdw', 'gnucobol'];
+
 export const FILE_FORMATS: readonly FileFormat[] = ['records', 'lines', 'bytes'];
 export const FILE_ENCODINGS: readonly FileEncoding[] = ['utf-8', 'latin1', 'cp037', 'cp1140'];
 
@@ -23,6 +32,8 @@ export interface BatchFile {
   encoding: FileEncoding;
   /** `records`: the parsed copybook. */
   layout?: RecordLayout;
+  /** `records` whose FD cobc makes variable-length (a length header per record): its sizes and how the dataset is stored. */
+  variable?: { minLength: number; maxLength: number; recordFormat: RecordFormat };
   /** A default S3 target (`s3://bucket/key`, `{requestId}` replaced), overridden by the event. */
   s3?: string;
   /** `inout`: the default S3 target of the updated file (never the source unless configured so); inline when absent. */

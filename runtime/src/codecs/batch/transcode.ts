@@ -4,6 +4,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { ebcdicToNativeText, nativeToEbcdicText, translateRecord, type Direction } from '../copybook/codepage.ts';
 import type { BatchFile } from './spec.ts';
+import type { VarseqFormat } from '../record-framing.ts';
+import { framed, RecordSplitter, storedHeader, varseqHeader, VariableRecordError } from './variable-records.ts';
 
 export class TranscodeError extends Error {
   override name = 'TranscodeError';
@@ -27,11 +29,14 @@ export class Transcoder extends Transform {
   /** The data error that stopped the stream, if one did (kept apart from the I/O errors around it). */
   failure: TranscodeError | undefined;
   private pending: Buffer = Buffer.alloc(0);
+  private splitter: RecordSplitter | undefined;
 
   constructor(
     private readonly file: BatchFile,
     private readonly direction: Direction,
     private readonly sign: 'ascii' | 'ebcdic',
+    /** The program's COB_VARSEQ_FORMAT: the headers of its variable-length records. */
+    private readonly varseq: VarseqFormat,
   ) {
     super();
   }
@@ -47,6 +52,13 @@ export class Transcoder extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
+    if (this.splitter) {
+      try {
+        this.splitter.finish();
+      } catch (err) {
+        return done((this.failure = new TranscodeError((err as Error).message)));
+      }
+    }
     if (this.pending.length > 0) {
       const length = this.file.layout!.length;
       return done(
@@ -60,6 +72,7 @@ export class Transcoder extends Transform {
   private lastByte: number | undefined;
 
   private convert(chunk: Buffer): Buffer {
+    if (this.file.format === 'records' && this.file.variable) return this.convertVariable(chunk);
     if (this.file.format === 'records') {
       const length = this.file.layout!.length;
       const data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -83,6 +96,27 @@ export class Transcoder extends Transform {
     if (this.direction === 'to-native') return native;
     return translate ? nativeToEbcdicText(chunk) : chunk;
   }
+
+  /** Variable-length records: each one's header rewritten from one side's framing to the other's, its fields translated. */
+  private convertVariable(chunk: Buffer): Buffer {
+    const { minLength, maxLength } = this.file.variable!;
+    const [from, to] = this.direction === 'to-native'
+      ? [storedHeader(this.file, this.varseq), varseqHeader(this.varseq)]
+      : [varseqHeader(this.varseq), storedHeader(this.file, this.varseq)];
+    this.splitter ??= new RecordSplitter(from, minLength, maxLength);
+    const out: Buffer[] = [];
+    try {
+      for (const data of this.splitter.push(chunk)) {
+        const converted = needsTranscoding(this.file) ? translateRecordAt(this.file, data, this.direction, this.sign, this.records) : data;
+        out.push(...framed(to, converted, this.records));
+        this.records++;
+      }
+    } catch (err) {
+      if (err instanceof VariableRecordError) throw new TranscodeError(err.message);
+      throw err;
+    }
+    return Buffer.concat(out);
+  }
 }
 
 // Lines are counted on the program's side, where LF ends them (EBCDIC 0x25 becomes LF).
@@ -90,7 +124,7 @@ const LF = 0x0a;
 
 function translateRecordAt(file: BatchFile, record: Buffer, direction: Direction, sign: 'ascii' | 'ebcdic', index: number): Buffer {
   try {
-    return translateRecord(file.layout!, record, direction, sign);
+    return translateRecord(file.layout!, record, direction, sign, file.variable !== undefined);
   } catch (err) {
     throw new TranscodeError(`record ${index}: ${(err as Error).message}`);
   }

@@ -96,11 +96,12 @@ export class RecordTranslationError extends Error {
 
 /**
  * One record of `layout` translated in `direction`. The record must be exactly
- * `layout.length` bytes. Throws RecordTranslationError naming the field when a
- * zoned decimal is not valid in the source representation.
+ * `layout.length` bytes, or at most that for a variable-length record (the fields
+ * past its end are not there). Throws RecordTranslationError naming the field when a
+ * zoned decimal is not valid in the source representation, or is cut by the record's end.
  */
-export function translateRecord(layout: RecordLayout, record: Uint8Array, direction: Direction, sign: NativeSign = 'ascii'): Buffer {
-  if (record.length !== layout.length) {
+export function translateRecord(layout: RecordLayout, record: Uint8Array, direction: Direction, sign: NativeSign = 'ascii', variable = false): Buffer {
+  if (variable ? record.length > layout.length : record.length !== layout.length) {
     throw new RecordTranslationError(`a record of ${record.length} bytes, ${layout.name} has ${layout.length}`);
   }
   const out = Buffer.from(record);
@@ -131,6 +132,13 @@ function translateText(buf: Buffer, from: number, to: number, direction: Directi
 
 function translateElementary(buf: Buffer, at: number, f: LayoutField, direction: Direction, sign: NativeSign): void {
   const end = at + f.length;
+  // A variable-length record ends before its last fields (the uncounted entries of its table).
+  if (at >= buf.length) return;
+  if (end > buf.length) {
+    if (f.kind === 'zoned') throw new RecordTranslationError(`${f.name} (PIC ${f.pic}) at offset ${at}: the ${buf.length}-byte record ends inside it`);
+    if (f.kind === 'binary' || f.kind === 'packed' || f.kind === 'float') return;
+    return translateText(buf, at, buf.length, direction);
+  }
   switch (f.kind) {
     case 'binary':
     case 'packed':
