@@ -2,8 +2,9 @@
 // Records (groups, tables, REDEFINES choice) are data.ts.
 import type { LayoutField } from './layout.ts';
 import { approximateNumber, describeValue, jsonNumber, toDecimal, type Decimal } from './numbers.ts';
-import { decodeText, encodeText, type FieldEncodingName } from './text.ts';
+import { decodeText, encodeText, type FieldEncodingName, type TextEncodingName } from './text.ts';
 import { placeEdited } from './edited.ts';
+import { editAlphanumeric } from './alphanumeric-edited.ts';
 
 export const SPACE = 0x20;
 
@@ -77,6 +78,7 @@ export function writeElementary(buf: Buffer, at: number, field: LayoutField, val
       return undefined;
     }
     if (field.kind === 'alphabetic' && !/^[A-Za-z ]*$/.test(value)) return `${pic} takes letters and spaces only, got ${JSON.stringify(value)}`;
+    if (field.kind === 'alphanumeric-edited') return writeAlphanumericEdited(buf, at, field, value, own, truncateStrings);
     let text = value;
     if (field.kind === 'numeric-edited') {
       const placed = placeEdited(value, field.pic!, field.length);
@@ -105,6 +107,20 @@ export function writeElementary(buf: Buffer, at: number, field: LayoutField, val
   const d = toDecimal(value, field);
   if (typeof d === 'string') return d;
   writeNumber(buf, at, field, d);
+  return undefined;
+}
+
+function writeAlphanumericEdited(buf: Buffer, at: number, field: LayoutField, value: string, encoding: TextEncodingName, truncate: boolean): string | undefined {
+  const bytes = encodeText(value, encoding);
+  if (!Buffer.isBuffer(bytes)) return bytes.problem;
+  const edited = editAlphanumeric(value, bytes.toString('latin1'), field.pic!, truncate);
+  if ('problem' in edited) return edited.problem;
+  const image = Buffer.from(edited.image, 'latin1');
+  // Editing places bytes, so an insertion character (or a cut) can land inside a UTF-8 character.
+  if (encoding === 'utf-8' && 'problem' in decodeText(image, encoding)) {
+    return `${JSON.stringify(value)} edited into PIC ${field.pic} splits a UTF-8 character (bytes ${image.toString('hex')}); positions are bytes`;
+  }
+  image.copy(buf, at);
   return undefined;
 }
 

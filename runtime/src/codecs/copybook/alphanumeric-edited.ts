@@ -1,0 +1,78 @@
+// Alphanumeric-edited items (X, A, 9 with the insertion characters B, 0 and /) against
+// their picture. A response gives the item's bytes as the program holds them, trailing
+// spaces trimmed ("26/11/30"); an event gives either that edited form or the unedited
+// characters, which are edited as a COBOL MOVE to the item edits them ("261130" →
+// "26/11/30"). Nothing is cut off or shifted silently: a value that is neither is refused.
+// Works on the field's bytes as a latin1 string (one character per byte), so positions
+// are byte positions whatever the text encoding.
+
+const INSERTED: Readonly<Record<string, string>> = { B: ' ', '0': '0', '/': '/' };
+
+const masks = new Map<string, string>();
+
+/** One symbol per byte of the item: X, A, 9, B, 0 or /. */
+function maskOf(pic: string): string {
+  let mask = masks.get(pic);
+  if (mask === undefined) {
+    mask = pic.toUpperCase().replace(/(.)\((\d+)\)/g, (_m, ch: string, n: string) => ch.repeat(Number(n)));
+    masks.set(pic, mask);
+  }
+  return mask;
+}
+
+const isInsertion = (symbol: string): boolean => symbol in INSERTED;
+
+/** "positions 3 and 6" for the message. */
+function listPositions(positions: number[]): string {
+  const shown = positions.map((p) => String(p + 1));
+  return shown.length === 1 ? `position ${shown[0]}` : `positions ${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+/**
+ * The item's bytes for `value` (`bytes`: its text already in the field's encoding, as a
+ * latin1 string), or the problem. `truncate` (the truncateStrings option) lets unedited
+ * characters beyond the item's character positions go, as MOVE drops them.
+ */
+export function editAlphanumeric(value: string, bytes: string, pic: string, truncate = false): { image: string } | { problem: string } {
+  const mask = maskOf(pic);
+  const length = mask.length;
+  // Blank: what a group MOVE SPACES or an absent value leaves, and what such an item decodes to.
+  if (/^ *$/.test(bytes) && bytes.length <= length) return { image: ' '.repeat(length) };
+
+  const insertions = [...mask].flatMap((s, i) => (isInsertion(s) ? [i] : []));
+  const dataPositions = length - insertions.length;
+  const reached = insertions.filter((i) => i < bytes.length);
+  const shownValue = JSON.stringify(value);
+  const expectation = () =>
+    insertions.length === 0
+      ? `at most ${length} characters`
+      : `its edited form (${length} characters, ${insertions.map((i) => JSON.stringify(INSERTED[mask[i]!])).filter((s, k, all) => all.indexOf(s) === k).join(' and ')} at ${listPositions(insertions)}) or at most ${dataPositions} characters to edit into it`;
+
+  let image: string;
+  if (bytes.length <= length && reached.length > 0 && reached.every((i) => bytes[i] === INSERTED[mask[i]!])) {
+    // The insertion characters stand where the picture puts them: the edited form, which must be whole.
+    const missing = insertions.filter((i) => i >= bytes.length && INSERTED[mask[i]!] !== ' ');
+    if (missing.length > 0) {
+      return { problem: `${shownValue} is not PIC ${pic}: read as its edited form it lacks ${missing.map((i) => JSON.stringify(INSERTED[mask[i]!])).join(', ')} at ${listPositions(missing)}; give ${expectation()}` };
+    }
+    image = bytes.padEnd(length, ' ');
+  } else {
+    let data = bytes;
+    if (data.length > dataPositions) {
+      if (!truncate) return { problem: `${shownValue} does not fit PIC ${pic}: give ${expectation()}` };
+      data = data.slice(0, dataPositions);
+    }
+    let next = 0;
+    image = [...mask].map((s) => (isInsertion(s) ? INSERTED[s]! : (data[next++] ?? ' '))).join('');
+  }
+
+  // cobc's MOVE does not check A and 9 positions, but the picture is the program's contract
+  // (IS ALPHABETIC / IS NUMERIC tests, PIC A items are checked too): refuse what it excludes.
+  for (let i = 0; i < length; i++) {
+    const s = mask[i]!;
+    const ch = image[i]!;
+    if (s === 'A' && !/[A-Za-z ]/.test(ch)) return { problem: `PIC ${pic} takes letters and spaces at its A positions, got ${JSON.stringify(ch)} at position ${i + 1} of ${JSON.stringify(image)}` };
+    if (s === '9' && !/[0-9 ]/.test(ch)) return { problem: `PIC ${pic} takes digits and spaces at its 9 positions, got ${JSON.stringify(ch)} at position ${i + 1} of ${JSON.stringify(image)}` };
+  }
+  return { image };
+}
