@@ -94,6 +94,17 @@ describe('alphanumeric-edited input is edited as a MOVE edits it, or taken in it
     ]);
   });
 
+  it('decodes bytes no MOVE to the item writes untrimmed, so an event cannot give them back changed', () => {
+    // A group MOVE (here a reference modification of the record) leaves "A" where "/" belongs.
+    const [odd] = cobc('alnumodd', [['MOVE "A" TO EDITED-REC(1:1)', 'MOVE "ABCDEFGH" TO EDITED-REC(9:8)']]);
+    const json = decodeRecord(layout, odd!);
+    expect(json).toMatchObject({ shortDate: 'A       ', spaced: 'ABCDEFGH    ' });
+    expect(problemsOf(() => encodeRecord(layout, json))).toEqual([
+      'shortDate: "A       " does not fit PIC XX/XX/XX: give its edited form (8 characters, "/" at positions 3 and 6) or at most 6 characters to edit into it',
+      'spaced: "ABCDEFGH    " does not fit PIC X(3)BX(3)BX(4): give its edited form (12 characters, " " at positions 4 and 8) or at most 10 characters to edit into it',
+    ]);
+  });
+
   it('refuses a digit at an A position and a letter at a 9 position, which cobc would MOVE unchecked', () => {
     const [moved] = cobc('alnumclass', [['MOVE "12AB" TO LETTERS', 'MOVE "ABCD" TO CODES(1)']]);
     expect(slice(moved!, 'LETTERS')).toBe('12/AB'); // cobc does not check

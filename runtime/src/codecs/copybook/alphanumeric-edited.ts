@@ -76,3 +76,16 @@ export function editAlphanumeric(value: string, bytes: string, pic: string, trun
   }
   return { image };
 }
+
+/**
+ * The response's text for the item's `bytes` (`text`: them decoded): trailing spaces trimmed
+ * when the trimmed text encodes back to these bytes, as for every image a MOVE to the item
+ * writes; otherwise (a group MOVE left "A" where "/" belongs) all of it, which an event
+ * then cannot give back silently changed ("A" would become "A /  /  ").
+ */
+export function decodeAlphanumericEdited(text: string, bytes: Buffer, pic: string): string {
+  const trimmed = text.replace(/ +$/, '');
+  const kept = bytes.subarray(0, bytes.length - (text.length - trimmed.length)).toString('latin1');
+  const edited = editAlphanumeric(trimmed, kept, pic);
+  return 'image' in edited && edited.image === bytes.toString('latin1') ? trimmed : text;
+}

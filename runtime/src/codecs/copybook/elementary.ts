@@ -4,7 +4,7 @@ import type { LayoutField } from './layout.ts';
 import { approximateNumber, describeValue, jsonNumber, toDecimal, type Decimal } from './numbers.ts';
 import { decodeText, encodeText, type FieldEncodingName, type TextEncodingName } from './text.ts';
 import { placeEdited } from './edited.ts';
-import { editAlphanumeric } from './alphanumeric-edited.ts';
+import { decodeAlphanumericEdited, editAlphanumeric } from './alphanumeric-edited.ts';
 
 export const SPACE = 0x20;
 
@@ -193,7 +193,7 @@ export function readElementary(buf: Buffer, at: number, f: LayoutField, encoding
       case 'numeric-edited':
         return text.trim();
       case 'alphanumeric-edited':
-        return text.replace(/ +$/, '');
+        return decodeAlphanumericEdited(text, bytes, f.pic!);
       default: {
         const trimmed = text.replace(/ +$/, '');
         return f.justifiedRight ? trimmed.replace(/^ +/, '') : trimmed;
