@@ -22,7 +22,8 @@ type Usage = 'display' | 'comp' | 'comp-5' | 'comp-3';
 type Spec =
   | { kind: 'text'; name: string; n: number; occurs?: number; base64?: boolean }
   | { kind: 'num'; name: string; digits: number; scale: number; signed: boolean; usage: Usage; sign?: 'LEADING' | 'TRAILING'; separate?: boolean; occurs?: number }
-  | { kind: 'group'; name: string; children: Spec[]; occurs?: number };
+  | { kind: 'group'; name: string; children: Spec[]; occurs?: number }
+  | { kind: 'edited'; name: string; pic: string; occurs?: number };
 
 interface LayoutSpec {
   fields: Spec[];
@@ -32,6 +33,8 @@ interface LayoutSpec {
   choice?: { a: Spec[]; b: Spec[] };
   dialect: Dialect;
   encoding: TextEncodingName;
+  /** Alphanumeric-edited items after `fields` (generated last, so the other parts stay as they were). */
+  edited: Spec[];
 }
 
 // ---- layout generation ------------------------------------------------------
@@ -79,6 +82,15 @@ const layoutArb: fc.Arbitrary<LayoutSpec> = fc.record({
   choice: fc.option(fc.record({ a: fc.array(fieldArb(2), { minLength: 1, maxLength: 3 }), b: fc.array(fieldArb(2), { minLength: 1, maxLength: 3 }) }), { nil: undefined, freq: 2 }),
   dialect: fc.constantFrom<Dialect>('default', 'ibm', 'mf'),
   encoding: fc.constantFrom<TextEncodingName>('utf-8', 'latin1'),
+  edited: fc.array(
+    fc.record({
+      kind: fc.constant<'edited'>('edited'),
+      name: fc.constant(''),
+      pic: fc.constantFrom('XX/XX/XX', 'X(3)BX(3)BX(4)', '0X0X', 'A(2)/A(2)', 'X(2)/9(2)', 'XBXB9'),
+      occurs: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    }),
+    { maxLength: 3 },
+  ),
 });
 
 function textSpecs(specs: Spec[]): Array<Extract<Spec, { kind: 'text' }>> {
@@ -95,6 +107,7 @@ function nameAll(specs: Spec[], next: () => string): void {
 function picture(s: Spec): string {
   if (s.kind === 'text') return `PIC X(${s.n})`;
   if (s.kind === 'group') return '';
+  if (s.kind === 'edited') return `PIC ${s.pic}`;
   const int = s.digits - s.scale;
   const pic = `${s.signed ? 'S' : ''}${int > 0 ? `9(${int})` : ''}${s.scale > 0 ? `V9(${s.scale})` : ''}`;
   let clauses = `PIC ${pic}`;
@@ -157,10 +170,12 @@ function moves(specs: Spec[], loops: string[], limits: string[], out: string[]):
     const sub = vars.length ? `(${vars.join(' ')})` : '';
     // Numbers go through arithmetic, so cobc decodes the input and encodes the output itself
     // (a MOVE between items of the same description may copy the bytes unchanged).
+    // A MOVE to an edited item edits again ("26/11/30" into XX/XX/XX is 26//1/1/): the edited
+    // item's bytes go into the receiving item's reference modification, which is alphanumeric.
     let stmt =
       s.kind === 'num'
         ? `MOVE ZERO TO ${s.name} OF OUT-REC${sub}\n             ADD ${s.name} OF IN-REC${sub}\n               TO ${s.name} OF OUT-REC${sub}`
-        : `MOVE ${s.name} OF IN-REC${sub}\n               TO ${s.name} OF OUT-REC${sub}`;
+        : `MOVE ${s.name} OF IN-REC${sub}\n               TO ${s.name} OF OUT-REC${sub}${s.kind === 'edited' ? '(1:)' : ''}`;
     for (let i = vars.length - 1; i >= 0; i--) {
       stmt = `PERFORM VARYING ${vars[i]} FROM 1 BY 1 UNTIL ${vars[i]} > ${lims[i]}\n             ${stmt}\n           END-PERFORM`;
     }
@@ -278,13 +293,34 @@ function numberArb(s: Extract<Spec, { kind: 'num' }>): fc.Arbitrary<Sample> {
     });
 }
 
+/**
+ * An alphanumeric-edited item's value, sent edited ("26/11/30") or unedited ("261130"); the
+ * response gives the edited form trimmed, "" for a blank item. Data characters are never an
+ * insertion character, so an unedited value is never read as the edited form.
+ */
+function editedArb(pic: string): fc.Arbitrary<Sample> {
+  const mask = pic.replace(/(.)\((\d+)\)/g, (_m, ch: string, n: string) => ch.repeat(Number(n)));
+  const dataSymbols = [...mask].filter((c) => 'XA9'.includes(c));
+  const alphabet: Record<string, string> = { X: 'ABCXYZabc123456789-.,', A: 'ABCxyz', 9: '123456789' };
+  return fc
+    .tuple(fc.tuple(...dataSymbols.map((c) => fc.constantFrom(...alphabet[c]!.split('')))), fc.integer({ min: 0, max: dataSymbols.length }), fc.boolean())
+    .map(([chars, given, edited]) => {
+      if (given === 0) return { input: '', expected: '' };
+      let next = 0;
+      const image = [...mask].map((c) => ({ B: ' ', '0': '0', '/': '/' })[c] ?? (next++ < given ? chars[next - 1]! : ' ')).join('').replace(/ +$/, '');
+      return { input: edited ? image : chars.slice(0, given).join(''), expected: image };
+    });
+}
+
 function valueArb(s: Spec, enc: TextEncodingName): fc.Arbitrary<Sample> {
   const one: fc.Arbitrary<Sample> =
     s.kind === 'text'
       ? (s.base64 ? bytesArb(s.n) : textArb(s.n, enc)).map((t) => ({ input: t, expected: t }))
       : s.kind === 'num'
         ? numberArb(s)
-        : objectArb(s.children, enc);
+        : s.kind === 'edited'
+          ? editedArb(s.pic)
+          : objectArb(s.children, enc);
   if (!s.occurs) return one;
   return fc.array(one, { minLength: s.occurs, maxLength: s.occurs }).map((items) => ({
     input: items.map((i) => i.input),
@@ -344,6 +380,7 @@ describe('record round trips through cobc-compiled programs', () => {
 
   layouts.forEach((spec, index) => {
     let counter = 0;
+    spec.fields.push(...spec.edited);
     nameAll(spec.fields, () => `F${++counter}`);
     if (spec.odo) nameAll(spec.odo.children, () => `F${++counter}`);
     if (spec.choice) {
@@ -358,7 +395,7 @@ describe('record round trips through cobc-compiled programs', () => {
     const file = `rt${index}.cpy`;
     const text = copybook(spec);
 
-    it(`layout ${index} (${spec.dialect}, ${spec.encoding}, ${counter} items${spec.odo ? ', OCCURS DEPENDING ON' : ''}${spec.choice ? ', REDEFINES by RTTYPE' : ''}) survives encode → cobc arithmetic and MOVEs → decode`, () => {
+    it(`layout ${index} (${spec.dialect}, ${spec.encoding}, ${counter} items${spec.odo ? ', OCCURS DEPENDING ON' : ''}${spec.choice ? ', REDEFINES by RTTYPE' : ''}${spec.edited.length ? `, ${spec.edited.length} alphanumeric-edited` : ''}) survives encode → cobc arithmetic and MOVEs → decode`, () => {
       writeFileSync(join(dir, file), text);
       const layout: RecordLayout = applyRecordSettings([parseCopybook(text, { fileName: file, dialect: spec.dialect })], settings, `layout ${index}`)[0]!;
       const source = join(dir, `rt${index}.cbl`);
