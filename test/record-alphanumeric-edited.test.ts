@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCopybook, encodeRecord, decodeRecord, RecordDataError, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { applyRecordSettings } from '../runtime/src/codecs/copybook/record-settings.ts';
+import { recordCodec } from '../runtime/src/codecs/record.ts';
+import { isDiagnostic } from '../runtime/src/codecs/codec.ts';
 import { tempDir } from './support/cobc.ts';
 import { cobcRecords } from './support/record-oracle.ts';
 
@@ -102,6 +104,18 @@ describe('alphanumeric-edited input is edited as a MOVE edits it, or taken in it
     expect(problemsOf(() => encodeRecord(layout, json))).toEqual([
       'shortDate: "A       " does not fit PIC XX/XX/XX: give its edited form (8 characters, "/" at positions 3 and 6) or at most 6 characters to edit into it',
       'spaced: "ABCDEFGH    " does not fit PIC X(3)BX(3)BX(4): give its edited form (12 characters, " " at positions 4 and 8) or at most 10 characters to edit into it',
+    ]);
+  });
+
+  it('answers an event that does not fit with Function.InvalidEvent naming the record and the path', () => {
+    const codec = recordCodec(layout, layout);
+    const ok = codec.encodeInput(Buffer.from(JSON.stringify([{ shortDate: '261130' }, { codes: ['AB/12', 'CD34'] }])));
+    expect(isDiagnostic(ok)).toBe(false);
+    const d = codec.encodeInput(Buffer.from(JSON.stringify([{ shortDate: '261130' }, { codes: ['AB/12', 'CD345'] }])));
+    if (!isDiagnostic(d)) throw new Error('expected a diagnostic');
+    expect(d.errorType).toBe('Function.InvalidEvent');
+    expect(d.stackTrace).toEqual([
+      '[1].codes[1]: "CD345" does not fit PIC X(2)/9(2): give its edited form (5 characters, "/" at position 3) or at most 4 characters to edit into it',
     ]);
   });
 
