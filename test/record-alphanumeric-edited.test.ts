@@ -19,6 +19,7 @@ const copybook = `       01  EDITED-REC.
            05  LETTERS     PIC A(2)/A(2).
            05  CODES       PIC X(2)/9(2) OCCURS 3 TIMES.
            05  NUM-DATE    PIC 99/99/9999.
+           05  MIXED       PIC X(2)0X(2)/X.
 `;
 const layout: RecordLayout = applyRecordSettings([parseCopybook(copybook, { fileName: 'edited-rec.cpy' })], {}, 'programs.edited')[0]!;
 
@@ -54,6 +55,7 @@ describe('alphanumeric-edited input is edited as a MOVE edits it, or taken in it
     { move: 'MOVE "AB" TO ZEROED', json: [{ zeroed: 'AB' }, { zeroed: '0A0B' }] },
     { move: 'MOVE "ABCD" TO LETTERS', json: [{ letters: 'ABCD' }, { letters: 'AB/CD' }] },
     { move: 'MOVE "A C" TO LETTERS', json: [{ letters: 'A C' }, { letters: 'A /C' }] },
+    { move: 'MOVE "ABCDE" TO MIXED', json: [{ mixed: 'ABCDE' }, { mixed: 'AB0CD/E' }] },
     {
       move: 'MOVE "AB12" TO CODES(1) MOVE "X" TO CODES(2) MOVE "ZZ99" TO CODES(3)',
       json: [{ codes: ['AB12', 'X', 'ZZ99'] }, { codes: ['AB/12', 'X /', 'ZZ/99'] }],
@@ -74,7 +76,7 @@ describe('alphanumeric-edited input is edited as a MOVE edits it, or taken in it
     }
     expect(decodeRecord(layout, records[0]!).shortDate).toBe('26/11/30');
     expect(decodeRecord(layout, records[1]!).shortDate).toBe('AB/  /');
-    expect(decodeRecord(layout, records[10]!).codes).toEqual(['AB/12', 'X /', 'ZZ/99']);
+    expect(decodeRecord(layout, records[11]!).codes).toEqual(['AB/12', 'X /', 'ZZ/99']);
   });
 
   it('gives a blank item for "", as MOVE SPACES to the record leaves it, and decodes it to ""', () => {
@@ -88,6 +90,9 @@ describe('alphanumeric-edited input is edited as a MOVE edits it, or taken in it
       'shortDate: "20261130" does not fit PIC XX/XX/XX: give its edited form (8 characters, "/" at positions 3 and 6) or at most 6 characters to edit into it',
       'spaced: "ABCDEFGHIJK" does not fit PIC X(3)BX(3)BX(4): give its edited form (12 characters, " " at positions 4 and 8) or at most 10 characters to edit into it',
       'zeroed: "ABC" does not fit PIC 0X0X: give its edited form (4 characters, "0" at positions 1 and 3) or at most 2 characters to edit into it',
+    ]);
+    expect(problemsOf(() => encodeRecord(layout, { mixed: 'ABCDEF' }))).toEqual([
+      'mixed: "ABCDEF" does not fit PIC X(2)0X(2)/X: give its edited form (7 characters, "0" at position 3 and "/" at position 6) or at most 5 characters to edit into it',
     ]);
     // The insertion characters where the picture has them read as the edited form, which must then be whole.
     expect(problemsOf(() => encodeRecord(layout, { shortDate: '26/11', zeroed: '0' }))).toEqual([

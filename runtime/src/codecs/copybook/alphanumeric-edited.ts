@@ -22,10 +22,13 @@ function maskOf(pic: string): string {
 
 const isInsertion = (symbol: string): boolean => symbol in INSERTED;
 
-/** "positions 3 and 6" for the message. */
-function listPositions(positions: number[]): string {
-  const shown = positions.map((p) => String(p + 1));
-  return shown.length === 1 ? `position ${shown[0]}` : `positions ${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+const listed = (items: string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
+/** `"0" at position 3 and "/" at positions 6 and 9` for the message (positions count from 1). */
+function insertionsAt(mask: string, positions: number[]): string {
+  const byChar = new Map<string, number[]>();
+  for (const p of positions) byChar.set(INSERTED[mask[p]!]!, [...(byChar.get(INSERTED[mask[p]!]!) ?? []), p + 1]);
+  return listed([...byChar].map(([ch, at]) => `${JSON.stringify(ch)} at position${at.length > 1 ? 's' : ''} ${listed(at.map(String))}`));
 }
 
 /**
@@ -43,17 +46,14 @@ export function editAlphanumeric(value: string, bytes: string, pic: string, trun
   const dataPositions = length - insertions.length;
   const reached = insertions.filter((i) => i < bytes.length);
   const shownValue = JSON.stringify(value);
-  const expectation = () =>
-    insertions.length === 0
-      ? `at most ${length} characters`
-      : `its edited form (${length} characters, ${insertions.map((i) => JSON.stringify(INSERTED[mask[i]!])).filter((s, k, all) => all.indexOf(s) === k).join(' and ')} at ${listPositions(insertions)}) or at most ${dataPositions} characters to edit into it`;
+  const expectation = () => `its edited form (${length} characters, ${insertionsAt(mask, insertions)}) or at most ${dataPositions} characters to edit into it`;
 
   let image: string;
   if (bytes.length <= length && reached.length > 0 && reached.every((i) => bytes[i] === INSERTED[mask[i]!])) {
     // The insertion characters stand where the picture puts them: the edited form, which must be whole.
     const missing = insertions.filter((i) => i >= bytes.length && INSERTED[mask[i]!] !== ' ');
     if (missing.length > 0) {
-      return { problem: `${shownValue} is not PIC ${pic}: read as its edited form it lacks ${missing.map((i) => JSON.stringify(INSERTED[mask[i]!])).join(', ')} at ${listPositions(missing)}; give ${expectation()}` };
+      return { problem: `${shownValue} is not PIC ${pic}: read as its edited form it lacks ${insertionsAt(mask, missing)}; give ${expectation()}` };
     }
     image = bytes.padEnd(length, ' ');
   } else {
