@@ -6,6 +6,8 @@
 // Works on the field's bytes as a latin1 string (one character per byte), so positions
 // are byte positions whatever the text encoding.
 
+import { expandPicture } from './picture.ts';
+
 const INSERTED: Readonly<Record<string, string>> = { B: ' ', '0': '0', '/': '/' };
 
 const masks = new Map<string, string>();
@@ -14,7 +16,7 @@ const masks = new Map<string, string>();
 function maskOf(pic: string): string {
   let mask = masks.get(pic);
   if (mask === undefined) {
-    mask = pic.toUpperCase().replace(/(.)\((\d+)\)/g, (_m, ch: string, n: string) => ch.repeat(Number(n)));
+    mask = expandPicture(pic.toUpperCase());
     masks.set(pic, mask);
   }
   return mask;

@@ -10,7 +10,8 @@ export interface Picture {
   signed?: boolean;
 }
 
-function expandPicture(pic: string): string {
+/** `X(3)/9(2)` → `XXX/99`. */
+export function expandPicture(pic: string): string {
   return pic.replace(/(.)\((\d+)\)/g, (_m, ch: string, n: string) => ch.repeat(Number(n)));
 }
 
