@@ -49,25 +49,6 @@ export function initialSourceFormat(cobcFlags: string[]): SourceFormat {
 }
 
 /**
- * The fixed-format text column cobc reads with: the last `-ftext-column=N` (or `-ftext-column N`),
- * else 72. cobc applies -f options after -std and -conf, and every -std config says 72, so -std
- * does not move it. cobc refuses anything but digits in 72..255, and so does this.
- */
-export function textColumnOf(cobcFlags: string[]): number {
-  let value: string | undefined;
-  cobcFlags.forEach((flag, i) => {
-    const m = flag.match(/^--?ftext-column(?:=(.*))?$/);
-    if (m) value = m[1] ?? cobcFlags[i + 1] ?? '';
-  });
-  if (value === undefined) return DEFAULT_TEXT_COLUMN;
-  const column = /^[0-9]+$/.test(value) ? Number(value) : NaN;
-  if (!(column >= 72 && column <= 255)) {
-    throw new Error(`cobcFlags: -ftext-column=${value} is not a column cobc accepts (72..255)`);
-  }
-  return column;
-}
-
-/**
  * The format cobc reads `copybookFile` in when `source` COPYs it: a copybook starts in the
  * format in effect at the COPY statement (`>>SOURCE FORMAT` before it counts). A source
  * that does not COPY it directly, or cannot be read as COBOL, leaves `initial`.

@@ -8,7 +8,8 @@ import type { RecordCodecOptions } from '../runtime/src/codecs/record.ts';
 import { recordSizeMismatch, stdioFiles, type StdioFile } from './record-files.ts';
 import type { ProgramMetadata } from '../runtime/src/codecs/index.ts';
 import { parseCopybook, dialectForStd, CopybookError, decodeRecord, encodeRecord, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
-import { findCopybook, formatAtCopy, initialSourceFormat, textColumnOf } from './copybooks.ts';
+import { findCopybook, formatAtCopy, initialSourceFormat } from './copybooks.ts';
+import { textColumnFor } from './text-column.ts';
 import { batchMetadata } from './batch.ts';
 import { withRecordSizes } from './batch-record-sizes.ts';
 
@@ -24,7 +25,7 @@ function loadLayout(spec: ProgramSpec, reference: CopybookReference, role: strin
   }
   let textColumn: number;
   try {
-    textColumn = textColumnOf(spec.cobcFlags);
+    textColumn = textColumnFor(spec);
   } catch (err) {
     throw new MetadataError(`${spec.source}: ${(err as Error).message}`);
   }

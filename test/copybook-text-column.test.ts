@@ -8,7 +8,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProgram } from '../layer/build.ts';
-import { textColumnOf } from '../layer/copybooks.ts';
 import { MetadataError, programMetadata } from '../layer/metadata.ts';
 import { discoverPrograms, type ProgramSettings } from '../layer/programs.ts';
 import { encodeRecord, flattenLayout, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
@@ -41,6 +40,9 @@ function project(cobcFlags: string[]): string {
   const dir = tempDir('text-column');
   mkdirSync(join(dir, 'copybooks'));
   writeFileSync(join(dir, 'copybooks', 'widerec.cpy'), `${WIDE_COPYBOOK}\n`);
+  // A shop's own cobc configuration: the default one with wider text (cobc finds it relative to the program).
+  writeFileSync(join(dir, 'wide.conf'), 'include "default.conf"\ntext-column: 80\n');
+  writeFileSync(join(dir, 'bad.conf'), 'include "default.conf"\ntext-column: 300\n');
   writeFileSync(join(dir, 'wide.cbl'), '       IDENTIFICATION DIVISION.\n       PROGRAM-ID. WIDE.\n       DATA DIVISION.\n       WORKING-STORAGE SECTION.\n       COPY widerec.\n');
   const settings: ProgramSettings = { mode: 'record', input: { copybook: 'widerec.cpy' }, output: { copybook: 'widerec.cpy' }, cobcFlags };
   writeFileSync(join(dir, 'cobolambda.json'), JSON.stringify({ programs: { wide: settings } }));
@@ -72,7 +74,7 @@ function cobcView(dir: string, layout: RecordLayout, flags: string[]): { length:
   const source = join(dir, 'wide.cbl');
   writeFileSync(source, probeProgram(layout));
   const exe = join(dir, 'probe');
-  execFileSync('cobc', ['-x', ...flags, '-I', join(dir, 'copybooks'), '-o', exe, source], { stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('cobc', ['-x', ...flags, '-I', join(dir, 'copybooks'), '-o', exe, source], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = execFileSync(exe, { stdio: ['ignore', 'pipe', 'pipe'] });
   const text = out.toString('latin1');
   const length = Number(text.match(/LEN\|(\d+)/)![1]);
@@ -85,7 +87,9 @@ function cobcView(dir: string, layout: RecordLayout, flags: string[]): { length:
 const ourItems = (layout: RecordLayout): string[] => flattenLayout(layout).map((f) => `${f.qualified} @${f.field.offset} +${f.field.length}`);
 
 describe('copybooks read with the text column of the cobcFlags, as cobc reads them', () => {
-  for (const flags of [['-ftext-column=80'], ['-ftext-column', '80'], ['-std=ibm', '-ftext-column=80'], [], ['-std=mf'], ['-ftext-column=72']]) {
+  const wide = [['-ftext-column=80'], ['-ftext-column', '80'], ['-std=ibm', '-ftext-column=80'], ['-conf=wide.conf'], ['-std=ibm', '-conf', 'wide.conf'], ['-ftext-column=80', '-std=mf']];
+  const narrow = [[], ['-std=mf'], ['-ftext-column=72'], ['-conf=wide.conf', '-std=ibm'], ['-conf=wide.conf', '-ftext-column=72']];
+  for (const flags of [...wide, ...narrow]) {
     it(`cobcFlags ${JSON.stringify(flags)}: the record length, every item's offset and length and the initial bytes are cobc's`, () => {
       const dir = project(flags);
       const [spec] = discoverPrograms(dir);
@@ -95,11 +99,17 @@ describe('copybooks read with the text column of the cobcFlags, as cobc reads th
       expect(ourItems(layout)).toEqual(cobc.items);
       expect(cobc.items.length).toBe(flattenLayout(layout).length);
       expect(encodeRecord(layout, {}).toString('latin1')).toBe(cobc.init.toString('latin1'));
-      const wide = textColumnOf(flags) === 80;
       // The columns past 72 matter: 3 × 4 + 4 + 90 + 80 with them, 4 + 3 + 90 + 80 without.
-      expect(layout.length).toBe(wide ? 186 : 177);
+      expect(layout.length).toBe(wide.includes(flags) ? 186 : 177);
     });
   }
+
+  it('a configuration cobc refuses is refused with what cobc says', () => {
+    const dir = project(['-conf=bad.conf']);
+    const [spec] = discoverPrograms(dir);
+    expect(() => programMetadata(spec!)).toThrow(MetadataError);
+    expect(() => programMetadata(spec!)).toThrow(/cobcFlags: cobc -conf=bad\.conf cannot be read for its text-column: .*bad\.conf.*text-column/s);
+  });
 
   it('a text column cobc refuses is refused with the flag named', () => {
     for (const bad of ['-ftext-column=71', '-ftext-column=256', '-ftext-column=8O']) {
