@@ -1,7 +1,7 @@
 // Where a COPY name resolves, as cobc's -I search finds it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { sourceSegments, type Segment, type SourceFormat } from '../runtime/src/codecs/copybook/source.ts';
+import { DEFAULT_TEXT_COLUMN, sourceSegments, type Segment, type SourceFormat } from '../runtime/src/codecs/copybook/source.ts';
 
 const COPY_STATEMENT = /\bCOPY\s+(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9][A-Za-z0-9_.-]*))/gi;
 const copyName = (m: RegExpMatchArray): string => (m[1] ?? m[2] ?? m[3] ?? '').replace(/\.$/, '');
@@ -53,10 +53,10 @@ export function initialSourceFormat(cobcFlags: string[]): SourceFormat {
  * format in effect at the COPY statement (`>>SOURCE FORMAT` before it counts). A source
  * that does not COPY it directly, or cannot be read as COBOL, leaves `initial`.
  */
-export function formatAtCopy(source: string, copybookFile: string, dirs: string[], initial: SourceFormat): SourceFormat {
+export function formatAtCopy(source: string, copybookFile: string, dirs: string[], initial: SourceFormat, textColumn = DEFAULT_TEXT_COLUMN): SourceFormat {
   let segments: Segment[];
   try {
-    segments = sourceSegments(readFileSync(source, 'latin1'), source, initial);
+    segments = sourceSegments(readFileSync(source, 'latin1'), source, initial, textColumn);
   } catch {
     return initial; // cobc reports what is wrong with the program itself
   }

@@ -9,6 +9,7 @@ import { recordSizeMismatch, stdioFiles, type StdioFile } from './record-files.t
 import type { ProgramMetadata } from '../runtime/src/codecs/index.ts';
 import { parseCopybook, dialectForStd, CopybookError, decodeRecord, encodeRecord, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { findCopybook, formatAtCopy, initialSourceFormat } from './copybooks.ts';
+import { textColumnFor } from './text-column.ts';
 import { batchMetadata } from './batch.ts';
 import { withRecordSizes } from './batch-record-sizes.ts';
 
@@ -22,13 +23,20 @@ function loadLayout(spec: ProgramSpec, reference: CopybookReference, role: strin
   if (!file) {
     throw new MetadataError(`${spec.source}: ${role} copybook ${copybook} not found in ${spec.copybookDirs.join(', ')}`);
   }
+  let textColumn: number;
+  try {
+    textColumn = textColumnFor(spec);
+  } catch (err) {
+    throw new MetadataError(`${spec.source}: ${(err as Error).message}`);
+  }
   try {
     return parseCopybook(readFileSync(file, 'latin1'), {
       fileName: file,
       dialect: dialectForStd(spec.std),
       replacing: Object.entries(reference.replacing ?? {}),
       record: reference.record,
-      format: formatAtCopy(spec.source, file, spec.copybookDirs, initialSourceFormat(spec.cobcFlags)),
+      format: formatAtCopy(spec.source, file, spec.copybookDirs, initialSourceFormat(spec.cobcFlags), textColumn),
+      textColumn,
       resolveCopy: (name) => {
         const nested = findCopybook(name, spec.copybookDirs);
         if (!nested) throw new MetadataError(`${file}: COPY ${name} not found in ${spec.copybookDirs.join(', ')}`);

@@ -8,6 +8,8 @@ import { expandSource, operandTokens, type SourceFormat } from './source.ts';
 export interface ParseOptions {
   fileName: string;
   format?: SourceFormat;
+  /** cobc's `-ftext-column`: the last column of program text in fixed format (72 when not given). */
+  textColumn?: number;
   /** Binary sizes follow cobc's `-std`: see `dialectForStd`. */
   dialect?: Dialect;
   /** Applied to the whole copybook as `COPY x REPLACING ==from== BY ==to==` would. `:TAG:` operands replace inside words. */
@@ -27,6 +29,7 @@ export function parseCopybook(text: string, options: ParseOptions): RecordLayout
   let tokens = expandSource(text, file, {
     resolveCopy: options.resolveCopy,
     format: options.format ?? 'fixed',
+    textColumn: options.textColumn,
     depth: 0,
     chain: [],
   });

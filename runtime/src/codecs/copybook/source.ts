@@ -17,6 +17,9 @@ export class CopybookError extends Error {
 /** cobc reads fixed format unless told otherwise (`-free`, `>>SOURCE FORMAT FREE`): there is no detection. */
 export type SourceFormat = 'fixed' | 'free';
 
+/** The last column of program text in fixed format: cobc's default, which `-ftext-column=N` (72..255) moves. */
+export const DEFAULT_TEXT_COLUMN = 72;
+
 export interface Token {
   kind: 'word' | 'literal' | 'period' | 'pseudo';
   /** Words: as written. Literals: the characters between the quotes, doubled quotes undone; for hex literals the bytes as latin1. */
@@ -40,10 +43,10 @@ const FORMAT_DIRECTIVE = /^(?:>>\s?SOURCE\s+(?:FORMAT\s+)?(?:IS\s+)?([A-Z]+)|\$S
  * The program text of each line, as cobc's preprocessor reads it: a DOS end-of-file
  * byte (^Z) at the start of a line is dropped (elsewhere it is a control character
  * like any other), CR LF ends a line. In fixed format a line shorter than 7 characters is blank (a lone sequence
- * number), columns 1-6 and 73- are ignored and column 7 is the indicator. Comments
- * are removed and continuation lines joined.
+ * number), columns 1-6 and those after `textColumn` (73- by default) are ignored and column 7 is
+ * the indicator. Comments are removed and continuation lines joined.
  */
-export function sourceSegments(text: string, file: string, format: SourceFormat): Segment[] {
+export function sourceSegments(text: string, file: string, format: SourceFormat, textColumn = DEFAULT_TEXT_COLUMN): Segment[] {
   const lines = text.split('\n').map((l) => l.replace(/\r$/, '').replace(/^\x1a+/, ''));
   let current = format;
   const segments: Segment[] = [];
@@ -52,7 +55,7 @@ export function sourceSegments(text: string, file: string, format: SourceFormat)
     const fixed = current === 'fixed';
     const expanded = expandTabs(raw);
     if (fixed && expanded.length < 7) return;
-    const area = (fixed ? expanded.slice(6, 72) : raw).trim();
+    const area = (fixed ? expanded.slice(6, textColumn) : raw).trim();
     const directive = area.match(FORMAT_DIRECTIVE);
     if (directive) {
       const named = (directive[1] ?? directive[2]!).toUpperCase();
@@ -68,7 +71,7 @@ export function sourceSegments(text: string, file: string, format: SourceFormat)
       return;
     }
     const indicator = expanded[6]!;
-    const content = stripFloatingComment(expanded.slice(7, 72));
+    const content = stripFloatingComment(expanded.slice(7, textColumn));
     if (indicator === '*' || indicator === '/' || indicator === 'D' || indicator === 'd') return;
     if (indicator === '-') {
       const previous = segments[segments.length - 1];
@@ -76,7 +79,8 @@ export function sourceSegments(text: string, file: string, format: SourceFormat)
       if (openQuote(previous.text)) {
         const start = content.search(/["']/);
         if (start < 0) throw new CopybookError(file, line, 'continuation', 'a continued literal must resume with a quote');
-        previous.text = previous.text.padEnd(65, ' ') + content.slice(start + 1);
+        // cobc pads a continued literal with spaces up to the text column.
+        previous.text = previous.text.padEnd(textColumn - 7, ' ') + content.slice(start + 1);
       } else {
         previous.text = previous.text.trimEnd() + content.trimStart();
       }
@@ -221,13 +225,15 @@ export function operandTokens(text: string, file: string): Token[] {
 export interface CopyContext {
   resolveCopy?: (name: string) => string;
   format: SourceFormat;
+  /** `-ftext-column`: the same for the program and every copybook it COPYs. */
+  textColumn?: number;
   depth: number;
   chain: string[];
 }
 
 /** Tokenizes `text` and expands its COPY statements. */
 export function expandSource(text: string, file: string, ctx: CopyContext): Token[] {
-  const segments = sourceSegments(text, file, ctx.format);
+  const segments = sourceSegments(text, file, ctx.format, ctx.textColumn);
   const formatOfLine = new Map(segments.map((s) => [s.line, s.format]));
   const tokens = tokenize(segments, file);
   const out: Token[] = [];
