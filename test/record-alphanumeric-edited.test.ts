@@ -3,12 +3,12 @@
 // them; responses give the edited bytes; a value that is neither is refused by name.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCopybook, encodeRecord, decodeRecord, RecordDataError, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
+import { parseCopybook, encodeRecord, decodeRecord, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { applyRecordSettings } from '../runtime/src/codecs/copybook/record-settings.ts';
 import { recordCodec } from '../runtime/src/codecs/record.ts';
 import { isDiagnostic } from '../runtime/src/codecs/codec.ts';
 import { tempDir } from './support/cobc.ts';
-import { cobcRecords } from './support/record-oracle.ts';
+import { cobcRecords, problemsOf } from './support/record-oracle.ts';
 
 const dir = tempDir('alnum-edited');
 
@@ -25,16 +25,6 @@ const layout: RecordLayout = applyRecordSettings([parseCopybook(copybook, { file
 
 /** cobc's record after MOVE SPACES and the statements. */
 const cobc = (name: string, groups: string[][]): Buffer[] => cobcRecords(dir, name, copybook, layout.name, layout.length, groups);
-
-function problemsOf(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof RecordDataError) return err.problems.map((p) => `${p.path}: ${p.problem}`);
-    throw err;
-  }
-  return [];
-}
 
 const field = (name: string) => layout.fields.find((f) => f.name === name)!;
 const slice = (record: Buffer, name: string, index = 0) => {

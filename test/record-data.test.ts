@@ -2,7 +2,7 @@
 // a COBOL program MOVEs the values and WRITEs the record; the bridge's JSON must
 // decode those bytes, and encoding that JSON must give them back.
 import { describe, expect, it } from 'vitest';
-import { parseCopybook, encodeRecord, decodeRecord, RecordDataError, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
+import { parseCopybook, encodeRecord, decodeRecord, type RecordLayout } from '../runtime/src/codecs/copybook/index.ts';
 import { applyRecordSettings, type RecordSettings } from '../runtime/src/codecs/copybook/record-settings.ts';
 import { recordCodec } from '../runtime/src/codecs/record.ts';
 import { isDiagnostic } from '../runtime/src/codecs/codec.ts';
@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { frameRecords } from '../runtime/src/codecs/record-framing.ts';
 import { stdioFiles } from '../layer/record-files.ts';
 import { tempDir } from './support/cobc.ts';
-import { cobcRecords, runWithFiles, stdioProgram } from './support/record-oracle.ts';
+import { cobcRecords, runWithFiles, stdioProgram, problemsOf } from './support/record-oracle.ts';
 
 const dir = tempDir('record-data');
 
@@ -36,16 +36,6 @@ function filesOf(source: string) {
 
 function encodeEvent(layout: RecordLayout, eventText: string): Buffer | Diagnostic {
   return recordCodec(layout, layout).encodeInput(Buffer.from(eventText));
-}
-
-function problemsOf(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof RecordDataError) return err.problems.map((p) => `${p.path}: ${p.problem}`);
-    throw err;
-  }
-  return [];
 }
 
 describe('numbers arrive exactly, however many digits', () => {

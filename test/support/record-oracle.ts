@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RecordDataError } from '../../runtime/src/codecs/copybook/index.ts';
 
 /**
  * Runs a record-mode program as the runtime does: fd 0 and fd 1 are regular files,
@@ -98,3 +99,14 @@ ${body}
            CLOSE IN-FILE OUT-FILE
            STOP RUN.
 `;
+
+/** The problems a RecordDataError lists, as "path: problem"; none when `f` succeeds. */
+export function problemsOf(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof RecordDataError) return err.problems.map((p) => `${p.path}: ${p.problem}`);
+    throw err;
+  }
+  return [];
+}
