@@ -1,5 +1,6 @@
 // Headers of `GET /runtime/invocation/next` → the invocation's context.
-import type { IncomingHttpHeaders } from 'node:http';
+/** Lower-case header names, as the Runtime API connection hands them over (node:http's shape too). */
+type HeaderMap = Record<string, string | string[] | undefined>;
 
 export interface InvocationContext {
   requestId: string;
@@ -17,19 +18,19 @@ export class InvalidInvocationError extends Error {
   override name = 'InvalidInvocationError';
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+function header(headers: HeaderMap, name: string): string | undefined {
   const value = headers[name];
   const text = Array.isArray(value) ? value[0] : value;
   return text === undefined || text === '' ? undefined : text;
 }
 
 /** Node reads header bytes as Latin-1; Lambda sends these JSON headers as UTF-8. */
-function utf8Header(headers: IncomingHttpHeaders, name: string): string | undefined {
+function utf8Header(headers: HeaderMap, name: string): string | undefined {
   const text = header(headers, name);
   return text === undefined ? undefined : Buffer.from(text, 'latin1').toString('utf8');
 }
 
-export function contextFromHeaders(headers: IncomingHttpHeaders): InvocationContext {
+export function contextFromHeaders(headers: HeaderMap): InvocationContext {
   const requestId = header(headers, 'lambda-runtime-aws-request-id');
   if (!requestId) throw new InvalidInvocationError('next invocation has no Lambda-Runtime-Aws-Request-Id header');
   const deadline = Number(header(headers, 'lambda-runtime-deadline-ms'));

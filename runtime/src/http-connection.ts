@@ -24,7 +24,6 @@ interface Pending {
   headers: Record<string, string>;
   chunks: Buffer[];
   keepAlive: boolean;
-  complete: boolean;
 }
 
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -62,7 +61,7 @@ export class HttpConnection {
       }
       if (body) head += `Content-Length: ${body.length}\r\n`;
       head += '\r\n';
-      this.pending = { resolve, reject, what, status: 0, headers: {}, chunks: [], keepAlive: true, complete: false };
+      this.pending = { resolve, reject, what, status: 0, headers: {}, chunks: [], keepAlive: true };
       const socket = this.connection();
       socket.cork();
       socket.write(head, 'latin1');
@@ -93,7 +92,6 @@ export class HttpConnection {
     parser[HTTPParser.kOnMessageComplete] = () => {
       const p = this.pending;
       if (!p) return;
-      p.complete = true;
       this.pending = undefined;
       // An answer that says the connection ends: the next request opens a new one.
       if (!p.keepAlive) this.drop(socket);
@@ -127,6 +125,6 @@ export class HttpConnection {
     if (!current) return;
     const p = this.pending;
     this.pending = undefined;
-    if (p && !p.complete) p.reject(new Error(message));
+    p?.reject(new Error(message));
   }
 }
