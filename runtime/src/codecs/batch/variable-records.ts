@@ -46,7 +46,7 @@ export function varseqHeader(format: VarseqFormat): RecordHeader {
       return readHeader(buf, at, format);
     },
     write(length) {
-      if (format === 0 || format === 3 ? length > 0xffff : false) return `its ${length} bytes do not fit a COB_VARSEQ_FORMAT ${format} header`;
+      if ((format === 0 || format === 3) && length > 0xffff) return `its ${length} bytes do not fit a COB_VARSEQ_FORMAT ${format} header`;
       return header(length, format);
     },
   };
